@@ -1,0 +1,2 @@
+#include "wb-frame.h"
+int main(void) { return 0; }
