@@ -34,5 +34,7 @@ typedef enum {
 } WbProtoError;
 
 GQuark wb_proto_error_quark(void);
+gboolean wb_proto_fail(GError **error, WbProtoError code, const gchar *format, ...)
+	G_GNUC_PRINTF(3, 4);
 
 G_END_DECLS
