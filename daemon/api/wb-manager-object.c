@@ -1,0 +1,198 @@
+/*
+ * Copyright 2026 The wearbridge authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * org.wearbridge.Manager1 at /org/wearbridge, and the ObjectManager that publishes one
+ * object per watch below it.
+ */
+#include <string.h>
+
+#define WB_LOG_MODULE "api"
+#include "config.h"
+#include "wb-error.h"
+#include "wb-log.h"
+#include "wb-manager-object.h"
+#include "wb-watch-object.h"
+
+#define WB_ROOT_PATH "/org/wearbridge"
+
+struct _WbManagerObject {
+	WbDBusManager1Skeleton parent_instance;
+	GDBusConnection *connection;
+	WbDaemon *daemon;
+	GDBusObjectManagerServer *object_manager;
+	GHashTable *objects; /* watch id -> WbWatchObject */
+};
+
+static void wb_manager_object_iface_init(WbDBusManager1Iface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE(WbManagerObject, wb_manager_object,
+			      WB_DBUS_TYPE_MANAGER1_SKELETON,
+			      G_IMPLEMENT_INTERFACE(WB_DBUS_TYPE_MANAGER1,
+						    wb_manager_object_iface_init))
+
+static void
+update_watches(WbManagerObject *self)
+{
+	GPtrArray *watches = wb_daemon_get_watches(self->daemon);
+	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; i < watches->len; i++)
+		g_ptr_array_add(paths, wb_watch_object_path_for(g_ptr_array_index(watches, i)));
+	g_ptr_array_add(paths, NULL);
+	wb_dbus_manager1_set_watches(WB_DBUS_MANAGER1(self), (const gchar *const *)paths->pdata);
+}
+
+static void
+export_watch(WbManagerObject *self, WbWatch *watch)
+{
+	g_autofree gchar *path = wb_watch_object_path_for(watch);
+	g_autoptr(WbDBusObjectSkeleton) object = wb_dbus_object_skeleton_new(path);
+	g_autoptr(WbWatchObject) iface = wb_watch_object_new(watch);
+
+	wb_dbus_object_skeleton_set_watch1(object, WB_DBUS_WATCH1(iface));
+	g_dbus_object_manager_server_export(self->object_manager, G_DBUS_OBJECT_SKELETON(object));
+	g_hash_table_insert(self->objects, g_strdup(wb_watch_get_id(watch)),
+			    g_steal_pointer(&iface));
+}
+
+static void
+watch_added_cb(WbDaemon *daemon, WbWatch *watch, gpointer user_data)
+{
+	WbManagerObject *self = user_data;
+	export_watch(self, watch);
+	update_watches(self);
+}
+
+static void
+watch_removed_cb(WbDaemon *daemon, WbWatch *watch, gpointer user_data)
+{
+	WbManagerObject *self = user_data;
+	g_autofree gchar *path = wb_watch_object_path_for(watch);
+
+	g_dbus_object_manager_server_unexport(self->object_manager, path);
+	g_hash_table_remove(self->objects, wb_watch_get_id(watch));
+	update_watches(self);
+}
+
+static gboolean
+handle_connect_emulator(WbDBusManager1 *iface, GDBusMethodInvocation *invocation,
+			const gchar *address)
+{
+	WbManagerObject *self = WB_MANAGER_OBJECT(iface);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *path = NULL;
+	WbWatch *watch;
+
+	watch = wb_daemon_add_emulator(self->daemon, address, &error);
+	if (watch == NULL) {
+		wb_dbus_return_error(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	path = wb_watch_object_path_for(watch);
+	wb_dbus_manager1_complete_connect_emulator(iface, invocation, path);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_forget(WbDBusManager1 *iface, GDBusMethodInvocation *invocation, const gchar *path)
+{
+	WbManagerObject *self = WB_MANAGER_OBJECT(iface);
+	static const gchar *prefix = WB_ROOT_PATH "/watch/";
+	g_autoptr(GError) error = NULL;
+
+	if (!g_str_has_prefix(path, prefix) ||
+	    g_hash_table_lookup(self->objects, path + strlen(prefix)) == NULL) {
+		error = g_error_new(WB_ERROR, WB_ERROR_INVALID_ARGS, "'%s' is not a known watch",
+				    path);
+		wb_dbus_return_error(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	if (!wb_daemon_forget(self->daemon, path + strlen(prefix), &error)) {
+		wb_dbus_return_error(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	wb_dbus_manager1_complete_forget(iface, invocation);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+wb_manager_object_iface_init(WbDBusManager1Iface *iface)
+{
+	iface->handle_connect_emulator = handle_connect_emulator;
+	iface->handle_forget = handle_forget;
+}
+
+/**
+ * wb_manager_object_new:
+ * @connection: the session bus
+ * @daemon: the daemon to publish
+ * @error: return location for a #GError
+ *
+ * Exports Manager1 and the ObjectManager at /org/wearbridge, and one object per watch.
+ * Failing to export is a construction error.
+ *
+ * Returns: (transfer full) (nullable): the manager object
+ */
+WbManagerObject *
+wb_manager_object_new(GDBusConnection *connection, WbDaemon *daemon, GError **error)
+{
+	g_autoptr(WbManagerObject) self = g_object_new(WB_TYPE_MANAGER_OBJECT, NULL);
+	GPtrArray *watches = wb_daemon_get_watches(daemon);
+
+	self->connection = g_object_ref(connection);
+	self->daemon = g_object_ref(daemon);
+	wb_dbus_manager1_set_version(WB_DBUS_MANAGER1(self), PACKAGE_VERSION);
+	self->object_manager = g_dbus_object_manager_server_new(WB_ROOT_PATH);
+	for (guint i = 0; i < watches->len; i++)
+		export_watch(self, g_ptr_array_index(watches, i));
+	update_watches(self);
+	g_signal_connect(daemon, "watch-added", G_CALLBACK(watch_added_cb), self);
+	g_signal_connect(daemon, "watch-removed", G_CALLBACK(watch_removed_cb), self);
+
+	if (!g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(self), connection,
+					      WB_ROOT_PATH, error))
+		return NULL;
+	g_dbus_object_manager_server_set_connection(self->object_manager, connection);
+	return g_steal_pointer(&self);
+}
+
+/**
+ * wb_manager_object_unexport:
+ * @self: the manager object
+ *
+ * Takes every object off the bus (daemon exit).
+ */
+void
+wb_manager_object_unexport(WbManagerObject *self)
+{
+	g_dbus_object_manager_server_set_connection(self->object_manager, NULL);
+	if (g_dbus_interface_skeleton_get_connection(G_DBUS_INTERFACE_SKELETON(self)) != NULL)
+		g_dbus_interface_skeleton_unexport(G_DBUS_INTERFACE_SKELETON(self));
+}
+
+static void
+wb_manager_object_dispose(GObject *object)
+{
+	WbManagerObject *self = WB_MANAGER_OBJECT(object);
+
+	if (self->daemon != NULL)
+		g_signal_handlers_disconnect_by_data(self->daemon, self);
+	g_clear_object(&self->object_manager);
+	g_clear_pointer(&self->objects, g_hash_table_unref);
+	g_clear_object(&self->daemon);
+	g_clear_object(&self->connection);
+	G_OBJECT_CLASS(wb_manager_object_parent_class)->dispose(object);
+}
+
+static void
+wb_manager_object_class_init(WbManagerObjectClass *klass)
+{
+	G_OBJECT_CLASS(klass)->dispose = wb_manager_object_dispose;
+}
+
+static void
+wb_manager_object_init(WbManagerObject *self)
+{
+	self->objects = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+}
