@@ -27,6 +27,7 @@ struct _WbLinkEmulator {
 	WbEmuDecoder *decoder;
 	GQueue out_queue; /* of GBytes, the head is being written */
 	gboolean writing;
+	gboolean resyncing;
 };
 
 G_DEFINE_FINAL_TYPE(WbLinkEmulator, wb_link_emulator, WB_TYPE_LINK)
@@ -176,9 +177,15 @@ handle_packets(WbLinkEmulator *self)
 		if (!wb_emu_decoder_next(self->decoder, &packet, &error)) {
 			if (error == NULL)
 				return;
-			wb_warning("%s: %s", wb_link_get_target(WB_LINK(self)), error->message);
+			/* one line per run of garbage, not one per byte skipped */
+			if (!self->resyncing)
+				wb_message("%s: %s", wb_link_get_target(WB_LINK(self)), error->message);
+			else
+				wb_debug("%s: %s", wb_link_get_target(WB_LINK(self)), error->message);
+			self->resyncing = TRUE;
 			continue;
 		}
+		self->resyncing = FALSE;
 		if (packet.protocol == WB_EMU_PROTOCOL_SPP) {
 			g_autoptr(GBytes) bytes = g_bytes_new(packet.payload, packet.len);
 			wb_link_emit_received(WB_LINK(self), bytes);

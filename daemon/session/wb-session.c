@@ -47,6 +47,7 @@ struct _WbSession {
 	gulong closed_id;
 	guint first_frame_id;
 	gboolean seen_frame;
+	gboolean resyncing;
 	gboolean version_requested;
 	WbWatchVersion version;
 	gboolean has_version;
@@ -416,9 +417,15 @@ link_received_cb(WbLink *link, GBytes *bytes, gpointer user_data)
 		if (!wb_frame_decoder_next(self->decoder, &frame, &error)) {
 			if (error == NULL)
 				break;
-			wb_watch_warning(self->log_name, "bad frame: %s, dropped", error->message);
+			/* one line per run of garbage, not one per byte skipped */
+			if (!self->resyncing)
+				wb_watch_message(self->log_name, "bad frame: %s", error->message);
+			else
+				wb_watch_debug(self->log_name, "bad frame: %s", error->message);
+			self->resyncing = TRUE;
 			continue;
 		}
+		self->resyncing = FALSE;
 		dispatch_frame(self, &frame);
 	}
 }
