@@ -85,6 +85,7 @@ main(int argc, char **argv)
 	guint owner_id;
 
 	setlocale(LC_ALL, "");
+	g_log_writer_default_set_use_stderr(TRUE);
 	wb_log_install_writer();
 
 	context = g_option_context_new(NULL);

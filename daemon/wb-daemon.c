@@ -223,12 +223,12 @@ wb_daemon_class_init(WbDaemonClass *klass)
 {
 	G_OBJECT_CLASS(klass)->dispose = wb_daemon_dispose;
 
-	signals[SIGNAL_WATCH_ADDED] = g_signal_new("watch-added", G_TYPE_FROM_CLASS(klass),
-						   G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-						   G_TYPE_NONE, 1, WB_TYPE_WATCH);
-	signals[SIGNAL_WATCH_REMOVED] = g_signal_new("watch-removed", G_TYPE_FROM_CLASS(klass),
-						     G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-						     G_TYPE_NONE, 1, WB_TYPE_WATCH);
+	signals[SIGNAL_WATCH_ADDED] =
+		g_signal_new("watch-added", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL,
+			     NULL, NULL, G_TYPE_NONE, 1, WB_TYPE_WATCH);
+	signals[SIGNAL_WATCH_REMOVED] =
+		g_signal_new("watch-removed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL,
+			     NULL, NULL, G_TYPE_NONE, 1, WB_TYPE_WATCH);
 }
 
 static void

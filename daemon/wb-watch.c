@@ -32,6 +32,7 @@ struct _WbWatch {
 	gchar *serial;
 	gboolean auto_connect;
 	gint64 last_connected;
+	gchar *last_error;
 
 	WbWatchState state;
 	WbLink *link;
@@ -59,6 +60,7 @@ enum {
 	PROP_CONNECTED,
 	PROP_AUTO_CONNECT,
 	PROP_LAST_CONNECTED,
+	PROP_LAST_ERROR,
 	N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -172,6 +174,7 @@ session_opened_cb(WbSession *session, gpointer user_data)
 		   PROP_PLATFORM);
 	set_string(self, &self->firmware, v->running.version_tag, PROP_FIRMWARE_VERSION);
 	set_string(self, &self->serial, v->serial, PROP_SERIAL);
+	set_string(self, &self->last_error, "", PROP_LAST_ERROR);
 	self->last_connected = g_get_real_time() / G_USEC_PER_SEC;
 	g_object_notify_by_pspec(G_OBJECT(self), props[PROP_LAST_CONNECTED]);
 	set_state(self, WB_WATCH_STATE_CONNECTED);
@@ -197,6 +200,8 @@ session_closed_cb(WbSession *session, const GError *error, gpointer user_data)
 	g_clear_object(&self->session);
 	g_clear_object(&self->link);
 	set_state(self, WB_WATCH_STATE_DISCONNECTED);
+	if (error != NULL)
+		set_string(self, &self->last_error, error->message, PROP_LAST_ERROR);
 	if (was_connected)
 		wb_watch_message(self->id, "disconnected%s%s", error != NULL ? ": " : "",
 				 error != NULL ? error->message : "");
@@ -214,6 +219,7 @@ open_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 		if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
 			return;
 		wb_watch_info(self->id, "cannot connect: %s", error->message);
+		set_string(self, &self->last_error, error->message, PROP_LAST_ERROR);
 		if (self->link == link)
 			g_clear_object(&self->link);
 		set_state(self, WB_WATCH_STATE_DISCONNECTED);
@@ -295,6 +301,7 @@ wb_watch_disconnect(WbWatch *self)
 	detach_services(self);
 	drop_link(self);
 	set_state(self, WB_WATCH_STATE_DISCONNECTED);
+	set_string(self, &self->last_error, "", PROP_LAST_ERROR);
 }
 
 /**
@@ -513,6 +520,9 @@ wb_watch_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec 
 	case PROP_LAST_CONNECTED:
 		g_value_set_uint64(value, (guint64)MAX(self->last_connected, 0));
 		break;
+	case PROP_LAST_ERROR:
+		g_value_set_string(value, self->last_error != NULL ? self->last_error : "");
+		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
 	}
@@ -545,6 +555,7 @@ wb_watch_finalize(GObject *object)
 	g_free(self->platform);
 	g_free(self->firmware);
 	g_free(self->serial);
+	g_free(self->last_error);
 	G_OBJECT_CLASS(wb_watch_parent_class)->finalize(object);
 }
 
@@ -576,12 +587,11 @@ wb_watch_class_init(WbWatchClass *klass)
 	props[PROP_CONNECTED] = g_param_spec_boolean("connected", NULL, NULL, FALSE,
 						     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 	props[PROP_AUTO_CONNECT] = g_param_spec_boolean("auto-connect", NULL, NULL, FALSE,
-							G_PARAM_READABLE |
-								G_PARAM_STATIC_STRINGS);
-	props[PROP_LAST_CONNECTED] = g_param_spec_uint64("last-connected", NULL, NULL, 0,
-							 G_MAXUINT64, 0,
-							 G_PARAM_READABLE |
-								 G_PARAM_STATIC_STRINGS);
+							G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+	props[PROP_LAST_CONNECTED] =
+		g_param_spec_uint64("last-connected", NULL, NULL, 0, G_MAXUINT64, 0,
+				    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+	props[PROP_LAST_ERROR] = string_prop("last-error");
 	g_object_class_install_properties(object_class, N_PROPS, props);
 
 	/**
@@ -589,9 +599,9 @@ wb_watch_class_init(WbWatchClass *klass)
 	 *
 	 * Something the store keeps changed (identity, auto-connect, last connected).
 	 */
-	signals[SIGNAL_CHANGED] = g_signal_new("changed", G_TYPE_FROM_CLASS(klass),
-					       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-					       0);
+	signals[SIGNAL_CHANGED] =
+		g_signal_new("changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+			     NULL, G_TYPE_NONE, 0);
 }
 
 static void

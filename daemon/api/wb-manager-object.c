@@ -26,8 +26,7 @@ struct _WbManagerObject {
 
 static void wb_manager_object_iface_init(WbDBusManager1Iface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE(WbManagerObject, wb_manager_object,
-			      WB_DBUS_TYPE_MANAGER1_SKELETON,
+G_DEFINE_FINAL_TYPE_WITH_CODE(WbManagerObject, wb_manager_object, WB_DBUS_TYPE_MANAGER1_SKELETON,
 			      G_IMPLEMENT_INTERFACE(WB_DBUS_TYPE_MANAGER1,
 						    wb_manager_object_iface_init))
 

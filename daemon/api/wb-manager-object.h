@@ -10,8 +10,7 @@
 G_BEGIN_DECLS
 
 #define WB_TYPE_MANAGER_OBJECT (wb_manager_object_get_type())
-G_DECLARE_FINAL_TYPE(WbManagerObject, wb_manager_object, WB, MANAGER_OBJECT,
-		     WbDBusManager1Skeleton)
+G_DECLARE_FINAL_TYPE(WbManagerObject, wb_manager_object, WB, MANAGER_OBJECT, WbDBusManager1Skeleton)
 
 WbManagerObject *wb_manager_object_new(GDBusConnection *connection, WbDaemon *daemon,
 				       GError **error);

@@ -25,8 +25,9 @@ G_DEFINE_FINAL_TYPE_WITH_CODE(WbWatchObject, wb_watch_object, WB_DBUS_TYPE_WATCH
 						    wb_watch_object_iface_init))
 
 static const gchar *bound_properties[] = {
-	"name",	     "address", "model",     "platform",     "firmware-version", "serial",
-	"transport", "target",	"state",     "connected",    "auto-connect",	 "last-connected",
+	"name",         "address",        "model",      "platform", "firmware-version",
+	"serial",       "transport",      "target",     "state",    "connected",
+	"auto-connect", "last-connected", "last-error",
 };
 
 /**
@@ -76,8 +77,8 @@ connect_timeout_cb(gpointer user_data)
 	g_autoptr(GError) error = NULL;
 
 	data->timeout_id = 0;
-	error = g_error_new(WB_ERROR, WB_ERROR_TIMEOUT,
-			    "not connected within %d s; still trying", CONNECT_TIMEOUT_S);
+	error = g_error_new(WB_ERROR, WB_ERROR_TIMEOUT, "not connected within %d s; still trying",
+			    CONNECT_TIMEOUT_S);
 	connect_data_finish(data, error);
 	return G_SOURCE_REMOVE;
 }
@@ -96,8 +97,8 @@ handle_connect(WbDBusWatch1 *iface, GDBusMethodInvocation *invocation)
 	data = g_new0(ConnectData, 1);
 	data->invocation = invocation;
 	data->watch = g_object_ref(self->watch);
-	data->notify_id = g_signal_connect(self->watch, "notify::state",
-					   G_CALLBACK(connect_notify_cb), data);
+	data->notify_id =
+		g_signal_connect(self->watch, "notify::state", G_CALLBACK(connect_notify_cb), data);
 	data->timeout_id = g_timeout_add_seconds(CONNECT_TIMEOUT_S, connect_timeout_cb, data);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
@@ -132,7 +133,8 @@ not_connected(WbWatchObject *self, GDBusMethodInvocation *invocation)
 	const gchar *name = wb_dbus_watch1_get_name(WB_DBUS_WATCH1(self));
 
 	error = g_error_new(WB_ERROR, WB_ERROR_NOT_CONNECTED, "'%s' is not connected",
-			    name != NULL && *name != '\0' ? name : wb_watch_get_target(self->watch));
+			    name != NULL && *name != '\0' ? name
+							  : wb_watch_get_target(self->watch));
 	wb_dbus_return_error(invocation, error);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }

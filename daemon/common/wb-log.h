@@ -17,17 +17,17 @@ G_BEGIN_DECLS
 #error "define WB_LOG_MODULE before including wb-log.h"
 #endif
 
-void wb_log(GLogLevelFlags level, const gchar *module, const gchar *watch, const gchar *format,
-	    ...) G_GNUC_PRINTF(4, 5);
+void wb_log(GLogLevelFlags level, const gchar *module, const gchar *watch, const gchar *format, ...)
+	G_GNUC_PRINTF(4, 5);
 void wb_log_set_verbose(gboolean verbose);
 void wb_log_install_writer(void);
 
-#define wb_debug(...)	  wb_log(G_LOG_LEVEL_DEBUG, WB_LOG_MODULE, NULL, __VA_ARGS__)
-#define wb_info(...)	  wb_log(G_LOG_LEVEL_INFO, WB_LOG_MODULE, NULL, __VA_ARGS__)
-#define wb_message(...)	  wb_log(G_LOG_LEVEL_MESSAGE, WB_LOG_MODULE, NULL, __VA_ARGS__)
-#define wb_warning(...)	  wb_log(G_LOG_LEVEL_WARNING, WB_LOG_MODULE, NULL, __VA_ARGS__)
-#define wb_watch_debug(w, ...)	 wb_log(G_LOG_LEVEL_DEBUG, WB_LOG_MODULE, (w), __VA_ARGS__)
-#define wb_watch_info(w, ...)	 wb_log(G_LOG_LEVEL_INFO, WB_LOG_MODULE, (w), __VA_ARGS__)
+#define wb_debug(...)            wb_log(G_LOG_LEVEL_DEBUG, WB_LOG_MODULE, NULL, __VA_ARGS__)
+#define wb_info(...)             wb_log(G_LOG_LEVEL_INFO, WB_LOG_MODULE, NULL, __VA_ARGS__)
+#define wb_message(...)          wb_log(G_LOG_LEVEL_MESSAGE, WB_LOG_MODULE, NULL, __VA_ARGS__)
+#define wb_warning(...)          wb_log(G_LOG_LEVEL_WARNING, WB_LOG_MODULE, NULL, __VA_ARGS__)
+#define wb_watch_debug(w, ...)   wb_log(G_LOG_LEVEL_DEBUG, WB_LOG_MODULE, (w), __VA_ARGS__)
+#define wb_watch_info(w, ...)    wb_log(G_LOG_LEVEL_INFO, WB_LOG_MODULE, (w), __VA_ARGS__)
 #define wb_watch_message(w, ...) wb_log(G_LOG_LEVEL_MESSAGE, WB_LOG_MODULE, (w), __VA_ARGS__)
 #define wb_watch_warning(w, ...) wb_log(G_LOG_LEVEL_WARNING, WB_LOG_MODULE, (w), __VA_ARGS__)
 

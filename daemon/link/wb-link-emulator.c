@@ -15,8 +15,8 @@
 #include "wb-link-emulator.h"
 #include "wb-log.h"
 
-#define READ_CHUNK	   8192
-#define CONNECT_TIMEOUT_S  10
+#define READ_CHUNK        8192
+#define CONNECT_TIMEOUT_S 10
 
 struct _WbLinkEmulator {
 	WbLink parent_instance;
@@ -42,8 +42,7 @@ G_DEFINE_FINAL_TYPE(WbLinkEmulator, wb_link_emulator, WB_TYPE_LINK)
  * Returns: %TRUE if @address is well formed; otherwise %WB_ERROR_INVALID_ARGS
  */
 gboolean
-wb_emulator_address_parse(const gchar *address, gchar **out_host, guint16 *out_port,
-			  GError **error)
+wb_emulator_address_parse(const gchar *address, gchar **out_host, guint16 *out_port, GError **error)
 {
 	g_autofree gchar *host = NULL;
 	const gchar *port_str = NULL;
@@ -95,8 +94,7 @@ wb_emulator_address_parse(const gchar *address, gchar **out_host, guint16 *out_p
 		g_set_error(error, WB_ERROR, WB_ERROR_INVALID_ARGS, "'%s' has no host", address);
 		return FALSE;
 	}
-	if (port_str != NULL &&
-	    !g_ascii_string_to_unsigned(port_str, 10, 1, 65535, &port, NULL)) {
+	if (port_str != NULL && !g_ascii_string_to_unsigned(port_str, 10, 1, 65535, &port, NULL)) {
 		g_set_error(error, WB_ERROR, WB_ERROR_INVALID_ARGS,
 			    "'%s' is not a port (1 to 65535)", port_str);
 		return FALSE;
@@ -135,8 +133,7 @@ wb_link_emulator_new(const gchar *host, guint16 port)
 		target = g_strdup_printf("[%s]:%u", host, port);
 	else
 		target = g_strdup_printf("%s:%u", host, port);
-	self = g_object_new(WB_TYPE_LINK_EMULATOR, "transport", "emulator", "target", target,
-			    NULL);
+	self = g_object_new(WB_TYPE_LINK_EMULATOR, "transport", "emulator", "target", target, NULL);
 	self->host = g_strdup(host);
 	self->port = port;
 	return WB_LINK(self);
@@ -179,9 +176,11 @@ handle_packets(WbLinkEmulator *self)
 				return;
 			/* one line per run of garbage, not one per byte skipped */
 			if (!self->resyncing)
-				wb_message("%s: %s", wb_link_get_target(WB_LINK(self)), error->message);
+				wb_message("%s: %s", wb_link_get_target(WB_LINK(self)),
+					   error->message);
 			else
-				wb_debug("%s: %s", wb_link_get_target(WB_LINK(self)), error->message);
+				wb_debug("%s: %s", wb_link_get_target(WB_LINK(self)),
+					 error->message);
 			self->resyncing = TRUE;
 			continue;
 		}
@@ -217,9 +216,9 @@ read_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 		return;
 	}
 	if (g_bytes_get_size(bytes) == 0) {
-		g_autoptr(GError) eof = g_error_new(WB_ERROR, WB_ERROR_NOT_CONNECTED,
-						     "%s closed the connection",
-						     wb_link_get_target(WB_LINK(self)));
+		g_autoptr(GError) eof =
+			g_error_new(WB_ERROR, WB_ERROR_NOT_CONNECTED, "%s closed the connection",
+				    wb_link_get_target(WB_LINK(self)));
 		fail(self, eof);
 		return;
 	}

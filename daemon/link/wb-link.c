@@ -168,9 +168,9 @@ wb_link_class_init(WbLinkClass *klass)
 	object_class->set_property = wb_link_set_property;
 	object_class->finalize = wb_link_finalize;
 
-	props[PROP_TRANSPORT] = g_param_spec_string(
-		"transport", NULL, NULL, NULL,
-		G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+	props[PROP_TRANSPORT] = g_param_spec_string("transport", NULL, NULL, NULL,
+						    G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+							    G_PARAM_STATIC_STRINGS);
 	props[PROP_TARGET] = g_param_spec_string("target", NULL, NULL, NULL,
 						 G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
 							 G_PARAM_STATIC_STRINGS);
@@ -180,9 +180,9 @@ wb_link_class_init(WbLinkClass *klass)
 	 * WbLink::received:
 	 * @bytes: Pebble Protocol stream bytes from the watch, any chunking
 	 */
-	signals[SIGNAL_RECEIVED] = g_signal_new("received", G_TYPE_FROM_CLASS(klass),
-						G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-						G_TYPE_NONE, 1, G_TYPE_BYTES);
+	signals[SIGNAL_RECEIVED] =
+		g_signal_new("received", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+			     NULL, G_TYPE_NONE, 1, G_TYPE_BYTES);
 	/**
 	 * WbLink::closed:
 	 * @error: (nullable): why the link went down, %NULL when closed on purpose

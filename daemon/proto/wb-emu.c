@@ -186,9 +186,9 @@ wb_emu_decoder_next(WbEmuDecoder *self, WbEmuPacket *out_packet, GError **error)
 	}
 	if (skipped > 0) {
 		self->off += skipped;
-		return wb_proto_fail(error, WB_PROTO_ERROR_BAD_CHECKSUM,
-				     "emulator: %" G_GSIZE_FORMAT " bytes before a signature dropped",
-				     skipped);
+		return wb_proto_fail(
+			error, WB_PROTO_ERROR_BAD_CHECKSUM,
+			"emulator: %" G_GSIZE_FORMAT " bytes before a signature dropped", skipped);
 	}
 	if (avail < WB_EMU_HEADER_LEN)
 		return FALSE;

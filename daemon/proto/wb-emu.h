@@ -12,11 +12,11 @@ G_BEGIN_DECLS
 
 /* The Pebble SDK emulator's TCP framing (reference §12.2): all big-endian,
  * FE ED | u16 protocol | u16 length | payload | BE EF. */
-#define WB_EMU_SIGNATURE   0xFEED
-#define WB_EMU_FOOTER	   0xBEEF
-#define WB_EMU_HEADER_LEN  6
-#define WB_EMU_FOOTER_LEN  2
-#define WB_EMU_MAX_PAYLOAD 2048
+#define WB_EMU_SIGNATURE    0xFEED
+#define WB_EMU_FOOTER       0xBEEF
+#define WB_EMU_HEADER_LEN   6
+#define WB_EMU_FOOTER_LEN   2
+#define WB_EMU_MAX_PAYLOAD  2048
 #define WB_EMU_DEFAULT_PORT 12344
 
 /**
@@ -54,8 +54,8 @@ typedef struct {
 	gsize len;
 } WbEmuPacket;
 
-gboolean wb_emu_packet_encode(GByteArray *out, guint16 protocol, const guint8 *payload,
-			      gsize len, GError **error);
+gboolean wb_emu_packet_encode(GByteArray *out, guint16 protocol, const guint8 *payload, gsize len,
+			      GError **error);
 void wb_emu_spp_encode(GByteArray *out, const guint8 *stream, gsize len);
 
 typedef struct _WbEmuDecoder WbEmuDecoder;
@@ -151,8 +151,8 @@ typedef struct {
 	};
 } WbEmuControl;
 
-gboolean wb_emu_control_decode(guint16 protocol, gboolean from_watch, const guint8 *buf,
-			       gsize len, WbEmuControl *out, GError **error);
+gboolean wb_emu_control_decode(guint16 protocol, gboolean from_watch, const guint8 *buf, gsize len,
+			       WbEmuControl *out, GError **error);
 gboolean wb_emu_control_encode(const WbEmuControl *msg, GByteArray *out, GError **error);
 
 G_END_DECLS

@@ -137,8 +137,7 @@ wb_frame_end(GByteArray *out, gsize start, GError **error)
  * Returns: %TRUE on success; %FALSE with %WB_PROTO_ERROR_TOO_LONG leaves @out unchanged
  */
 gboolean
-wb_frame_encode(GByteArray *out, guint16 endpoint, const guint8 *payload, gsize len,
-		GError **error)
+wb_frame_encode(GByteArray *out, guint16 endpoint, const guint8 *payload, gsize len, GError **error)
 {
 	gsize start;
 

@@ -4,7 +4,7 @@
  */
 #include "wb-proto-error.h"
 
-G_DEFINE_QUARK(wb-proto-error-quark, wb_proto_error)
+G_DEFINE_QUARK(wb - proto - error - quark, wb_proto_error)
 
 /**
  * wb_proto_fail:

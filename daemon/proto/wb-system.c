@@ -11,8 +11,7 @@
 
 /* A one-byte request whose only byte is @command. */
 static gboolean
-decode_single_byte(const guint8 *buf, gsize len, guint8 command, const gchar *what,
-		   GError **error)
+decode_single_byte(const guint8 *buf, gsize len, guint8 command, const gchar *what, GError **error)
 {
 	WbReader r;
 	guint8 cmd;
@@ -23,7 +22,7 @@ decode_single_byte(const guint8 *buf, gsize len, guint8 command, const gchar *wh
 		return FALSE;
 	if (cmd != command)
 		return wb_proto_fail(error, WB_PROTO_ERROR_UNKNOWN_TYPE, "%s: command 0x%02x", what,
-				 cmd);
+				     cmd);
 	return wb_reader_check_end(&r, what, error);
 }
 
@@ -34,8 +33,8 @@ check_field(const gchar *s, gsize max, const gchar *what, GError **error)
 	gsize n = s != NULL ? strlen(s) : 0;
 	if (n > max)
 		return wb_proto_fail(error, WB_PROTO_ERROR_TOO_LONG,
-				 "%s: %" G_GSIZE_FORMAT " bytes, the most is %" G_GSIZE_FORMAT,
-				 what, n, max);
+				     "%s: %" G_GSIZE_FORMAT " bytes, the most is %" G_GSIZE_FORMAT,
+				     what, n, max);
 	return TRUE;
 }
 
@@ -122,7 +121,7 @@ wb_phone_app_version_decode(const guint8 *buf, gsize len, WbPhoneAppVersion *out
 		return FALSE;
 	if (cmd != WB_PHONE_APP_VERSION_RESPONSE)
 		return wb_proto_fail(error, WB_PROTO_ERROR_UNKNOWN_TYPE, "%s: command 0x%02x", what,
-				 cmd);
+				     cmd);
 	msg.protocol_version = wb_reader_u32_be(&r);
 	msg.session_caps = wb_reader_u32_be(&r);
 	msg.platform_flags = wb_reader_u32_be(&r);
@@ -142,8 +141,8 @@ wb_phone_app_version_decode(const guint8 *buf, gsize len, WbPhoneAppVersion *out
 	rest = wb_reader_remaining(&r);
 	if (rest > 8)
 		return wb_proto_fail(error, WB_PROTO_ERROR_TRAILING_DATA,
-				 "%s: %" G_GSIZE_FORMAT " capability bytes, the most is 8", what,
-				 rest);
+				     "%s: %" G_GSIZE_FORMAT " capability bytes, the most is 8",
+				     what, rest);
 	for (gsize i = 0; i < rest; i++)
 		msg.protocol_caps |= (guint64)wb_reader_u8(&r) << (8 * i);
 	msg.has_protocol_caps = rest > 0;
@@ -258,7 +257,7 @@ wb_watch_version_decode(const guint8 *buf, gsize len, WbWatchVersion *out, GErro
 		return FALSE;
 	if (cmd != WB_WATCH_VERSION_RESPONSE)
 		return wb_proto_fail(error, WB_PROTO_ERROR_UNKNOWN_TYPE, "%s: command 0x%02x", what,
-				 cmd);
+				     cmd);
 	read_firmware_version(&r, &msg.running);
 	read_firmware_version(&r, &msg.recovery);
 	msg.bootloader_timestamp = wb_reader_u32_be(&r);
@@ -329,7 +328,7 @@ wb_watch_version_encode(const WbWatchVersion *msg, GByteArray *out, GError **err
 	if ((msg->has_insights_version && !msg->has_is_unfaithful) ||
 	    (msg->has_js_version && !msg->has_insights_version))
 		return wb_proto_fail(error, WB_PROTO_ERROR_BAD_VALUE,
-				 "watch version: optional fields must be given in order");
+				     "watch version: optional fields must be given in order");
 	if (!check_field(msg->board, 9, "board", error) ||
 	    !check_field(msg->serial, 12, "serial", error) ||
 	    !check_field(msg->language, 5, "language", error)) {
@@ -371,8 +370,7 @@ gchar *
 wb_watch_version_address_to_string(const WbWatchVersion *msg)
 {
 	const guint8 *a = msg->bt_address;
-	return g_strdup_printf("%02X:%02X:%02X:%02X:%02X:%02X", a[5], a[4], a[3], a[2], a[1],
-			       a[0]);
+	return g_strdup_printf("%02X:%02X:%02X:%02X:%02X:%02X", a[5], a[4], a[3], a[2], a[1], a[0]);
 }
 
 /**
@@ -405,19 +403,47 @@ const gchar *
 wb_hw_platform_to_platform(guint8 hw_platform)
 {
 	switch (hw_platform) {
-	case 1: case 2: case 3: case 4: case 5: case 6: case 0xFF: case 0xFE:
+	case 1:
+	case 2:
+	case 3:
+	case 4:
+	case 5:
+	case 6:
+	case 0xFF:
+	case 0xFE:
 		return "aplite";
-	case 7: case 8: case 10: case 0xFD: case 0xFC:
+	case 7:
+	case 8:
+	case 10:
+	case 0xFD:
+	case 0xFC:
 		return "basalt";
-	case 9: case 11: case 0xFB:
+	case 9:
+	case 11:
+	case 0xFB:
 		return "chalk";
-	case 12: case 14: case 0xFA: case 0xF8:
+	case 12:
+	case 14:
+	case 0xFA:
+	case 0xF8:
 		return "diorite";
-	case 13: case 16: case 17: case 18: case 0xF9: case 0xF7: case 0xF5: case 0xF4: case 0xF3:
+	case 13:
+	case 16:
+	case 17:
+	case 18:
+	case 0xF9:
+	case 0xF7:
+	case 0xF5:
+	case 0xF4:
+	case 0xF3:
 		return "emery";
-	case 15: case 0xF6:
+	case 15:
+	case 0xF6:
 		return "flint";
-	case 19: case 20: case 21: case 0xF2:
+	case 19:
+	case 20:
+	case 21:
+	case 0xF2:
 		return "gabbro";
 	default:
 		return "unknown";
@@ -442,9 +468,13 @@ wb_hw_platform_to_model(guint8 hw_platform)
 		return "Pebble Time 2";
 	case 15:
 		return "Core Pebble 2 Duo";
-	case 16: case 17: case 18:
+	case 16:
+	case 17:
+	case 18:
 		return "Core Pebble Time 2";
-	case 19: case 20: case 21:
+	case 19:
+	case 20:
+	case 21:
 		return "Core Pebble Round 2";
 	case 0xF6:
 		return "Core Pebble 2 Duo (emulator)";
@@ -514,12 +544,13 @@ wb_time_message_decode(const guint8 *buf, gsize len, WbTimeMessage *out, GError 
 		n = wb_reader_u8(&r);
 		if (wb_reader_ok(&r) && n > WB_TIME_TZ_NAME_MAX)
 			return wb_proto_fail(error, WB_PROTO_ERROR_TOO_LONG,
-					 "time: zone name of %u bytes, the most is %d", n,
-					 WB_TIME_TZ_NAME_MAX);
+					     "time: zone name of %u bytes, the most is %d", n,
+					     WB_TIME_TZ_NAME_MAX);
 		msg.tz_name = wb_reader_string(&r, n);
 		break;
 	default:
-		return wb_proto_fail(error, WB_PROTO_ERROR_UNKNOWN_TYPE, "time: command 0x%02x", cmd);
+		return wb_proto_fail(error, WB_PROTO_ERROR_UNKNOWN_TYPE, "time: command 0x%02x",
+				     cmd);
 	}
 	if (!wb_reader_check_end(&r, what, error))
 		return FALSE;
@@ -555,9 +586,9 @@ wb_time_message_encode(const WbTimeMessage *msg, GByteArray *out, GError **error
 		n = msg->tz_name != NULL ? strlen(msg->tz_name) : 0;
 		if (n > WB_TIME_TZ_NAME_MAX)
 			return wb_proto_fail(error, WB_PROTO_ERROR_TOO_LONG,
-					 "time: zone name of %" G_GSIZE_FORMAT
-					 " bytes, the most is %d",
-					 n, WB_TIME_TZ_NAME_MAX);
+					     "time: zone name of %" G_GSIZE_FORMAT
+					     " bytes, the most is %d",
+					     n, WB_TIME_TZ_NAME_MAX);
 		wb_put_u8(out, WB_TIME_SET_UTC);
 		wb_put_u32_be(out, msg->time);
 		wb_put_u16_be(out, (guint16)msg->utc_offset_minutes);
@@ -566,7 +597,7 @@ wb_time_message_encode(const WbTimeMessage *msg, GByteArray *out, GError **error
 		return TRUE;
 	}
 	return wb_proto_fail(error, WB_PROTO_ERROR_UNKNOWN_TYPE, "time: command 0x%02x",
-			 (guint)msg->command);
+			     (guint)msg->command);
 }
 
 /**
@@ -588,11 +619,12 @@ wb_time_set_utc_init(WbTimeMessage *msg, gint64 utc_seconds, gint utc_offset_sec
 	memset(msg, 0, sizeof(*msg));
 	if (utc_seconds < 0 || utc_seconds > G_MAXUINT32)
 		return wb_proto_fail(error, WB_PROTO_ERROR_BAD_VALUE,
-				 "time: %" G_GINT64_FORMAT " does not fit 32 bits", utc_seconds);
+				     "time: %" G_GINT64_FORMAT " does not fit 32 bits",
+				     utc_seconds);
 	/* real offsets are within -12 h .. +14 h; leave margin but refuse nonsense */
 	if (utc_offset_seconds < -16 * 3600 || utc_offset_seconds > 16 * 3600)
 		return wb_proto_fail(error, WB_PROTO_ERROR_BAD_VALUE, "time: offset of %d s",
-				 utc_offset_seconds);
+				     utc_offset_seconds);
 	if (!check_field(tz_name, WB_TIME_TZ_NAME_MAX, "time: zone name", error))
 		return FALSE;
 	msg->command = WB_TIME_SET_UTC;
@@ -634,7 +666,8 @@ wb_ping_decode(const guint8 *buf, gsize len, WbPing *out, GError **error)
 	} else if (cmd == WB_PING_COMMAND_PONG) {
 		msg.is_pong = TRUE;
 	} else {
-		return wb_proto_fail(error, WB_PROTO_ERROR_UNKNOWN_TYPE, "ping: command 0x%02x", cmd);
+		return wb_proto_fail(error, WB_PROTO_ERROR_UNKNOWN_TYPE, "ping: command 0x%02x",
+				     cmd);
 	}
 	if (!wb_reader_check_end(&r, "ping", error))
 		return FALSE;
@@ -646,7 +679,8 @@ gboolean
 wb_ping_encode(const WbPing *msg, GByteArray *out, GError **error)
 {
 	if (msg->is_pong && msg->has_idle)
-		return wb_proto_fail(error, WB_PROTO_ERROR_BAD_VALUE, "ping: a pong has no idle flag");
+		return wb_proto_fail(error, WB_PROTO_ERROR_BAD_VALUE,
+				     "ping: a pong has no idle flag");
 	wb_put_u8(out, msg->is_pong ? WB_PING_COMMAND_PONG : WB_PING_COMMAND_PING);
 	wb_put_u32_be(out, msg->cookie);
 	if (msg->has_idle)
@@ -691,7 +725,7 @@ wb_reset_encode(WbResetKind kind, GByteArray *out, GError **error)
 {
 	if (!reset_kind_valid(kind))
 		return wb_proto_fail(error, WB_PROTO_ERROR_BAD_VALUE, "reset: kind 0x%02x",
-				 (guint)kind);
+				     (guint)kind);
 	wb_put_u8(out, (guint8)kind);
 	return TRUE;
 }
@@ -742,7 +776,7 @@ wb_meta_error_encode(const WbMetaError *msg, GByteArray *out, GError **error)
 		return TRUE;
 	}
 	return wb_proto_fail(error, WB_PROTO_ERROR_UNKNOWN_TYPE, "meta: code 0x%02x",
-			 (guint)msg->code);
+			     (guint)msg->code);
 }
 
 /* ---------------------------------------------------------------- Factory registry */
@@ -755,7 +789,7 @@ wb_watch_color_request_decode(const guint8 *buf, gsize len, GError **error)
 	/* the firmware accepts only this exact key (§2.10) */
 	if (len != sizeof(color_request) || memcmp(buf, color_request, len) != 0)
 		return wb_proto_fail(error, WB_PROTO_ERROR_BAD_VALUE,
-				 "factory registry: not the mfg_color request");
+				     "factory registry: not the mfg_color request");
 	return TRUE;
 }
 
@@ -779,11 +813,11 @@ wb_watch_color_response_decode(const guint8 *buf, gsize len, guint32 *out_color,
 		return FALSE;
 	if (cmd != 0x01)
 		return wb_proto_fail(error, WB_PROTO_ERROR_UNKNOWN_TYPE,
-				 "factory registry: response 0x%02x", cmd);
+				     "factory registry: response 0x%02x", cmd);
 	n = wb_reader_u8(&r);
 	if (wb_reader_ok(&r) && n != 4)
 		return wb_proto_fail(error, WB_PROTO_ERROR_BAD_VALUE,
-				 "factory registry: value of %u bytes", n);
+				     "factory registry: value of %u bytes", n);
 	color = wb_reader_u32_be(&r);
 	if (!wb_reader_check_end(&r, "factory registry", error))
 		return FALSE;
@@ -818,8 +852,8 @@ wb_ble_control_decode(const guint8 *buf, gsize len, WbBleControl *out, GError **
 		return FALSE;
 	/* opcodes 0-3 are deprecated (§2.12) */
 	if (op != 0x04)
-		return wb_proto_fail(error, WB_PROTO_ERROR_UNKNOWN_TYPE, "ble control: opcode 0x%02x",
-				 op);
+		return wb_proto_fail(error, WB_PROTO_ERROR_UNKNOWN_TYPE,
+				     "ble control: opcode 0x%02x", op);
 	msg.discoverable = disc != 0;
 	*out = msg;
 	return TRUE;

@@ -11,36 +11,36 @@
 G_BEGIN_DECLS
 
 /* ---- capability bits, both directions (reference §2.4) ---- */
-#define WB_CAP_APP_RUN_STATE			  (G_GUINT64_CONSTANT(1) << 0)
-#define WB_CAP_INFINITE_LOG_DUMPING		  (G_GUINT64_CONSTANT(1) << 1)
-#define WB_CAP_EXTENDED_MUSIC_SERVICE		  (G_GUINT64_CONSTANT(1) << 2)
-#define WB_CAP_EXTENDED_NOTIFICATION_SERVICE	  (G_GUINT64_CONSTANT(1) << 3)
-#define WB_CAP_LANGUAGE_PACK_SUPPORT		  (G_GUINT64_CONSTANT(1) << 4)
-#define WB_CAP_APP_MESSAGE_8K			  (G_GUINT64_CONSTANT(1) << 5)
-#define WB_CAP_ACTIVITY_INSIGHTS		  (G_GUINT64_CONSTANT(1) << 6)
-#define WB_CAP_VOICE_API			  (G_GUINT64_CONSTANT(1) << 7)
-#define WB_CAP_SEND_TEXT			  (G_GUINT64_CONSTANT(1) << 8)
-#define WB_CAP_NOTIFICATION_FILTERING		  (G_GUINT64_CONSTANT(1) << 9)
-#define WB_CAP_UNREAD_COREDUMP			  (G_GUINT64_CONSTANT(1) << 10)
-#define WB_CAP_WEATHER_APP			  (G_GUINT64_CONSTANT(1) << 11)
-#define WB_CAP_REMINDERS_APP			  (G_GUINT64_CONSTANT(1) << 12)
-#define WB_CAP_WORKOUT_APP			  (G_GUINT64_CONSTANT(1) << 13)
-#define WB_CAP_SMOOTH_FW_INSTALL_PROGRESS	  (G_GUINT64_CONSTANT(1) << 14)
-#define WB_CAP_CUSTOM_VIBE_PATTERN		  (G_GUINT64_CONSTANT(1) << 15)
-#define WB_CAP_JAVASCRIPT_BYTECODE_VERSION	  (G_GUINT64_CONSTANT(1) << 16)
-#define WB_CAP_IMAGING				  (G_GUINT64_CONSTANT(1) << 17)
-#define WB_CAP_NOTIFICATION_IMAGE		  (G_GUINT64_CONSTANT(1) << 18)
+#define WB_CAP_APP_RUN_STATE                         (G_GUINT64_CONSTANT(1) << 0)
+#define WB_CAP_INFINITE_LOG_DUMPING                  (G_GUINT64_CONSTANT(1) << 1)
+#define WB_CAP_EXTENDED_MUSIC_SERVICE                (G_GUINT64_CONSTANT(1) << 2)
+#define WB_CAP_EXTENDED_NOTIFICATION_SERVICE         (G_GUINT64_CONSTANT(1) << 3)
+#define WB_CAP_LANGUAGE_PACK_SUPPORT                 (G_GUINT64_CONSTANT(1) << 4)
+#define WB_CAP_APP_MESSAGE_8K                        (G_GUINT64_CONSTANT(1) << 5)
+#define WB_CAP_ACTIVITY_INSIGHTS                     (G_GUINT64_CONSTANT(1) << 6)
+#define WB_CAP_VOICE_API                             (G_GUINT64_CONSTANT(1) << 7)
+#define WB_CAP_SEND_TEXT                             (G_GUINT64_CONSTANT(1) << 8)
+#define WB_CAP_NOTIFICATION_FILTERING                (G_GUINT64_CONSTANT(1) << 9)
+#define WB_CAP_UNREAD_COREDUMP                       (G_GUINT64_CONSTANT(1) << 10)
+#define WB_CAP_WEATHER_APP                           (G_GUINT64_CONSTANT(1) << 11)
+#define WB_CAP_REMINDERS_APP                         (G_GUINT64_CONSTANT(1) << 12)
+#define WB_CAP_WORKOUT_APP                           (G_GUINT64_CONSTANT(1) << 13)
+#define WB_CAP_SMOOTH_FW_INSTALL_PROGRESS            (G_GUINT64_CONSTANT(1) << 14)
+#define WB_CAP_CUSTOM_VIBE_PATTERN                   (G_GUINT64_CONSTANT(1) << 15)
+#define WB_CAP_JAVASCRIPT_BYTECODE_VERSION           (G_GUINT64_CONSTANT(1) << 16)
+#define WB_CAP_IMAGING                               (G_GUINT64_CONSTANT(1) << 17)
+#define WB_CAP_NOTIFICATION_IMAGE                    (G_GUINT64_CONSTANT(1) << 18)
 #define WB_CAP_CONTINUE_FW_INSTALL_ACROSS_DISCONNECT (G_GUINT64_CONSTANT(1) << 21)
-#define WB_CAP_BLOB_DB_VERSION			  (G_GUINT64_CONSTANT(1) << 22)
-#define WB_CAP_SETTINGS_SYNC			  (G_GUINT64_CONSTANT(1) << 23)
-#define WB_CAP_WEATHER_DB_V4			  (G_GUINT64_CONSTANT(1) << 24)
+#define WB_CAP_BLOB_DB_VERSION                       (G_GUINT64_CONSTANT(1) << 22)
+#define WB_CAP_SETTINGS_SYNC                         (G_GUINT64_CONSTANT(1) << 23)
+#define WB_CAP_WEATHER_DB_V4                         (G_GUINT64_CONSTANT(1) << 24)
 
-/* What wearbridge advertises today: run state, extended music (we serve MPRIS with
- * position and volume), two-way dismissal and smooth firmware install progress. Bits for
- * features we do not serve (voice, send-text, weather…) stay clear, so the watch does not
- * offer what we cannot do. */
+/* What wearbridge advertises: the message formats it speaks, not features it serves (services
+ * decide those): run state on 0x34 instead of launcher AppMessages, the extended music fields,
+ * infinite log dumping, two-way dismissal and smooth firmware install progress. Bits that make
+ * the watch offer features of the phone (voice, send-text, weather…) stay clear. */
 #define WB_CAP_WEARBRIDGE                                                                          \
-	(WB_CAP_APP_RUN_STATE | WB_CAP_INFINITE_LOG_DUMPING | WB_CAP_EXTENDED_MUSIC_SERVICE |     \
+	(WB_CAP_APP_RUN_STATE | WB_CAP_INFINITE_LOG_DUMPING | WB_CAP_EXTENDED_MUSIC_SERVICE |      \
 	 WB_CAP_EXTENDED_NOTIFICATION_SERVICE | WB_CAP_SMOOTH_FW_INSTALL_PROGRESS)
 
 /* ---- PhoneAppVersion, endpoint 0x0011 (§2.2, §2.3) ---- */
@@ -59,9 +59,9 @@ typedef enum {
 
 #define WB_PLATFORM_FLAG_OS_MASK   0x7u
 #define WB_PLATFORM_FLAG_TELEPHONY 0x10u
-#define WB_PLATFORM_FLAG_SMS	   0x20u
-#define WB_PLATFORM_FLAG_GPS	   0x40u
-#define WB_PLATFORM_FLAG_BTLE	   0x80u
+#define WB_PLATFORM_FLAG_SMS       0x20u
+#define WB_PLATFORM_FLAG_GPS       0x40u
+#define WB_PLATFORM_FLAG_BTLE      0x80u
 
 /**
  * WbPhoneAppVersion:
@@ -94,17 +94,16 @@ gboolean wb_phone_app_version_request_decode(const guint8 *buf, gsize len, GErro
 gboolean wb_phone_app_version_request_encode(GByteArray *out, GError **error);
 gboolean wb_phone_app_version_decode(const guint8 *buf, gsize len, WbPhoneAppVersion *out,
 				     GError **error);
-gboolean wb_phone_app_version_encode(const WbPhoneAppVersion *msg, GByteArray *out,
-				     GError **error);
+gboolean wb_phone_app_version_encode(const WbPhoneAppVersion *msg, GByteArray *out, GError **error);
 
 /* ---- WatchVersion, endpoint 0x0010 (§2.5, §2.6) ---- */
-#define WB_WATCH_VERSION_REQUEST	  0x00
-#define WB_WATCH_VERSION_RESPONSE	  0x01
-#define WB_WATCH_VERSION_MIN_LEN	  150
-#define WB_WATCH_VERSION_FULL_LEN	  155
-#define WB_FIRMWARE_METADATA_LEN	  47
-#define WB_FIRMWARE_FLAG_RECOVERY	  0x01
-#define WB_FIRMWARE_FLAG_BLE		  0x02
+#define WB_WATCH_VERSION_REQUEST  0x00
+#define WB_WATCH_VERSION_RESPONSE 0x01
+#define WB_WATCH_VERSION_MIN_LEN  150
+#define WB_WATCH_VERSION_FULL_LEN 155
+#define WB_FIRMWARE_METADATA_LEN  47
+#define WB_FIRMWARE_FLAG_RECOVERY 0x01
+#define WB_FIRMWARE_FLAG_BLE      0x02
 
 /**
  * WbFirmwareVersion:
@@ -170,8 +169,7 @@ void wb_watch_version_clear(WbWatchVersion *msg);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(WbWatchVersion, wb_watch_version_clear)
 gboolean wb_watch_version_request_decode(const guint8 *buf, gsize len, GError **error);
 gboolean wb_watch_version_request_encode(GByteArray *out, GError **error);
-gboolean wb_watch_version_decode(const guint8 *buf, gsize len, WbWatchVersion *out,
-				 GError **error);
+gboolean wb_watch_version_decode(const guint8 *buf, gsize len, WbWatchVersion *out, GError **error);
 gboolean wb_watch_version_encode(const WbWatchVersion *msg, GByteArray *out, GError **error);
 gchar *wb_watch_version_address_to_string(const WbWatchVersion *msg);
 gint wb_firmware_version_major(const WbFirmwareVersion *fw);

@@ -84,8 +84,8 @@ wb_time_service_sync(WbTimeService *self, GError **error)
 	if (!wb_time_message_encode(&msg, out, error) ||
 	    !wb_session_send(session, WB_ENDPOINT_TIME, out->data, out->len, error))
 		return FALSE;
-	wb_watch_info(wb_session_get_log_name(session), "clock set: UTC%+d min '%s'",
-		      offset_s / 60, zone);
+	wb_watch_info(wb_session_get_log_name(session), "clock set: UTC%+d min '%s'", offset_s / 60,
+		      zone);
 	return TRUE;
 }
 

@@ -24,7 +24,7 @@ typedef struct {
 
 typedef struct {
 	WbSession *session; /* unowned: requests never outlive their session's list */
-	GTask *task;	    /* owned while pending */
+	GTask *task;        /* owned while pending */
 	guint16 reply_endpoint;
 	WbSessionMatch match;
 	gpointer match_data;
@@ -41,7 +41,7 @@ struct _WbSession {
 	WbFrameDecoder *decoder;
 	GPtrArray *handlers; /* of Handler */
 	guint next_handler_id;
-	GPtrArray *requests; /* of Request */
+	GPtrArray *requests;  /* of Request */
 	GQueue pending_sends; /* of GBytes (whole frames), held until the session is open */
 	gulong received_id;
 	gulong closed_id;
@@ -115,8 +115,8 @@ build_frame(guint16 endpoint, const guint8 *payload, gsize len, GError **error)
 
 /* System frames of the handshake go out at once; services' frames wait for the session. */
 static gboolean
-session_send(WbSession *self, guint16 endpoint, const guint8 *payload, gsize len,
-	     gboolean system, GError **error)
+session_send(WbSession *self, guint16 endpoint, const guint8 *payload, gsize len, gboolean system,
+	     GError **error)
 {
 	g_autoptr(GBytes) frame = NULL;
 
@@ -151,8 +151,7 @@ session_send(WbSession *self, guint16 endpoint, const guint8 *payload, gsize len
  * Returns: %TRUE if sent or queued
  */
 gboolean
-wb_session_send(WbSession *self, guint16 endpoint, const guint8 *payload, gsize len,
-		GError **error)
+wb_session_send(WbSession *self, guint16 endpoint, const guint8 *payload, gsize len, GError **error)
 {
 	g_return_val_if_fail(WB_IS_SESSION(self), FALSE);
 	return session_send(self, endpoint, payload, len, FALSE, error);
@@ -199,8 +198,8 @@ session_finish(WbSession *self, const GError *error)
 	while (self->requests->len > 0) {
 		Request *r = g_ptr_array_index(self->requests, 0);
 		request_complete(r, NULL,
-				 g_error_new(WB_ERROR, WB_ERROR_NOT_CONNECTED,
-					     "%s disconnected", self->log_name));
+				 g_error_new(WB_ERROR, WB_ERROR_NOT_CONNECTED, "%s disconnected",
+					     self->log_name));
 	}
 	if (wb_link_is_open(self->link))
 		wb_link_close(self->link);
@@ -376,8 +375,8 @@ dispatch_frame(WbSession *self, const WbFrame *frame)
 		self->seen_frame = TRUE;
 		/* the watch has spoken: its receive side is ready (see wb_session_start) */
 		if (self->state == WB_SESSION_STATE_HANDSHAKING)
-			g_idle_add_full(G_PRIORITY_DEFAULT, first_frame_seen_cb,
-					g_object_ref(self), g_object_unref);
+			g_idle_add_full(G_PRIORITY_DEFAULT, first_frame_seen_cb, g_object_ref(self),
+					g_object_unref);
 	}
 	/* the watch drops zero-length payloads; so do we (reference §1.1) */
 	if (frame->len == 0)
@@ -410,7 +409,8 @@ link_received_cb(WbLink *link, GBytes *bytes, gpointer user_data)
 	WbSession *self = user_data;
 	g_autoptr(WbSession) keep = g_object_ref(self);
 
-	wb_frame_decoder_push(self->decoder, g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
+	wb_frame_decoder_push(self->decoder, g_bytes_get_data(bytes, NULL),
+			      g_bytes_get_size(bytes));
 	while (self->state != WB_SESSION_STATE_CLOSED) {
 		g_autoptr(GError) error = NULL;
 		WbFrame frame;
@@ -472,8 +472,8 @@ wb_session_start(WbSession *self)
 {
 	g_return_if_fail(self->state == WB_SESSION_STATE_NEW);
 	self->state = WB_SESSION_STATE_HANDSHAKING;
-	self->received_id = g_signal_connect(self->link, "received", G_CALLBACK(link_received_cb),
-					     self);
+	self->received_id =
+		g_signal_connect(self->link, "received", G_CALLBACK(link_received_cb), self);
 	self->closed_id = g_signal_connect(self->link, "closed", G_CALLBACK(link_closed_cb), self);
 	wb_session_add_handler(self, WB_ENDPOINT_PHONE_APP_VERSION, handle_phone_app_version, NULL,
 			       NULL);
@@ -522,8 +522,8 @@ request_timeout_cb(gpointer user_data)
 	Request *r = user_data;
 	r->timeout_id = 0;
 	request_complete(r, NULL,
-			 g_error_new(WB_ERROR, WB_ERROR_TIMEOUT,
-				     "%s did not answer on %s in time", r->session->log_name,
+			 g_error_new(WB_ERROR, WB_ERROR_TIMEOUT, "%s did not answer on %s in time",
+				     r->session->log_name,
 				     wb_endpoint_to_string(r->reply_endpoint)));
 	return G_SOURCE_REMOVE;
 }
@@ -547,10 +547,9 @@ request_timeout_cb(gpointer user_data)
  * %WB_ERROR_NOT_CONNECTED.
  */
 void
-wb_session_request_async(WbSession *self, guint16 endpoint, GBytes *payload,
-			 guint16 reply_endpoint, WbSessionMatch match, gpointer match_data,
-			 GDestroyNotify match_data_free, guint timeout_ms,
-			 GCancellable *cancellable, GAsyncReadyCallback callback,
+wb_session_request_async(WbSession *self, guint16 endpoint, GBytes *payload, guint16 reply_endpoint,
+			 WbSessionMatch match, gpointer match_data, GDestroyNotify match_data_free,
+			 guint timeout_ms, GCancellable *cancellable, GAsyncReadyCallback callback,
 			 gpointer user_data)
 {
 	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
@@ -661,8 +660,7 @@ wb_session_ping_async(WbSession *self, GCancellable *cancellable, GAsyncReadyCal
  * Returns: %TRUE if the watch answered
  */
 gboolean
-wb_session_ping_finish(WbSession *self, GAsyncResult *result, guint64 *out_rtt_us,
-		       GError **error)
+wb_session_ping_finish(WbSession *self, GAsyncResult *result, guint64 *out_rtt_us, GError **error)
 {
 	gssize rtt = g_task_propagate_int(G_TASK(result), error);
 	if (rtt < 0)
@@ -684,9 +682,9 @@ wb_session_dispose(GObject *object)
 	if (self->requests != NULL) {
 		while (self->requests->len > 0) {
 			Request *r = g_ptr_array_index(self->requests, 0);
-			request_complete(r, NULL,
-					 g_error_new(WB_ERROR, WB_ERROR_NOT_CONNECTED,
-						     "session finished"));
+			request_complete(
+				r, NULL,
+				g_error_new(WB_ERROR, WB_ERROR_NOT_CONNECTED, "session finished"));
 		}
 	}
 	g_queue_clear_full(&self->pending_sends, (GDestroyNotify)g_bytes_unref);

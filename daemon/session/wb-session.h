@@ -73,8 +73,8 @@ void wb_session_request_async(WbSession *self, guint16 endpoint, GBytes *payload
 			      gpointer user_data);
 GBytes *wb_session_request_finish(WbSession *self, GAsyncResult *result, GError **error);
 
-void wb_session_ping_async(WbSession *self, GCancellable *cancellable,
-			   GAsyncReadyCallback callback, gpointer user_data);
+void wb_session_ping_async(WbSession *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+			   gpointer user_data);
 gboolean wb_session_ping_finish(WbSession *self, GAsyncResult *result, guint64 *out_rtt_us,
 				GError **error);
 

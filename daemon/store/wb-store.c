@@ -164,8 +164,8 @@ wb_store_open(const gchar *path, GError **error)
 		return NULL;
 	}
 	close(fd);
-	if (sqlite3_open_v2(path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX,
-			    NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) !=
+	    SQLITE_OK) {
 		store_fail(self, error, "opening the database");
 		return NULL;
 	}
@@ -241,7 +241,8 @@ GPtrArray *
 wb_store_list_watches(WbStore *self, GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
-	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)wb_stored_watch_free);
+	g_autoptr(GPtrArray) out =
+		g_ptr_array_new_with_free_func((GDestroyNotify)wb_stored_watch_free);
 	int rc;
 
 	stmt = store_prepare(self,
@@ -292,14 +293,15 @@ wb_store_save_watch(WbStore *self, const WbStoredWatch *w, GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
-	stmt = store_prepare(self,
-			     "INSERT INTO watches (id, transport, target, name, address, model, "
-			     "platform, firmware, serial, auto_connect, last_connected) "
-			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
-			     "ON CONFLICT(id) DO UPDATE SET transport = ?2, target = ?3, name = ?4, "
-			     "address = ?5, model = ?6, platform = ?7, firmware = ?8, serial = ?9, "
-			     "auto_connect = ?10, last_connected = ?11",
-			     error);
+	stmt = store_prepare(
+		self,
+		"INSERT INTO watches (id, transport, target, name, address, model, "
+		"platform, firmware, serial, auto_connect, last_connected) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+		"ON CONFLICT(id) DO UPDATE SET transport = ?2, target = ?3, name = ?4, "
+		"address = ?5, model = ?6, platform = ?7, firmware = ?8, serial = ?9, "
+		"auto_connect = ?10, last_connected = ?11",
+		error);
 	if (stmt == NULL)
 		return FALSE;
 	bind_text(stmt, 1, w->id);
@@ -329,8 +331,8 @@ wb_store_save_watch(WbStore *self, const WbStoredWatch *w, GError **error)
 gboolean
 wb_store_delete_watch(WbStore *self, const gchar *id, GError **error)
 {
-	g_autoptr(sqlite3_stmt) stmt = store_prepare(self, "DELETE FROM watches WHERE id = ?1",
-						     error);
+	g_autoptr(sqlite3_stmt) stmt =
+		store_prepare(self, "DELETE FROM watches WHERE id = ?1", error);
 	if (stmt == NULL)
 		return FALSE;
 	bind_text(stmt, 1, id);

@@ -90,8 +90,8 @@ fuzz_time(const guint8 *d, gsize n)
 #define SIMPLE_ROUND_TRIP(type, dec, enc)                                                          \
 	do {                                                                                       \
 		type m, m2;                                                                        \
-		g_autoptr(GByteArray) e1 = g_byte_array_new();                                    \
-		g_autoptr(GByteArray) e2 = g_byte_array_new();                                    \
+		g_autoptr(GByteArray) e1 = g_byte_array_new();                                     \
+		g_autoptr(GByteArray) e2 = g_byte_array_new();                                     \
 		if (!dec(d, n, &m, NULL))                                                          \
 			return;                                                                    \
 		if (!enc(&m, e1, NULL) || !dec(e1->data, e1->len, &m2, NULL) ||                    \

@@ -44,8 +44,8 @@ static void
 test_shipped_file_is_defaults(void)
 {
 	/* data/wearbridge.conf lists every key commented out at its default */
-	g_autofree gchar *path = g_test_build_filename(G_TEST_DIST, "..", "..", "data",
-						       "wearbridge.conf", NULL);
+	g_autofree gchar *path =
+		g_test_build_filename(G_TEST_DIST, "..", "..", "data", "wearbridge.conf", NULL);
 	g_autofree gchar *text = NULL;
 	g_autoptr(GString) uncommented = g_string_new(NULL);
 	g_autoptr(GKeyFile) kf = g_key_file_new();
@@ -107,7 +107,8 @@ main(int argc, char **argv)
 	logged = g_ptr_array_new_with_free_func(g_free);
 	g_log_set_writer_func(capture_writer, NULL, NULL);
 	g_test_add_func("/wearbridge/config/defaults", test_defaults);
-	g_test_add_func("/wearbridge/config/shipped-file-is-defaults", test_shipped_file_is_defaults);
+	g_test_add_func("/wearbridge/config/shipped-file-is-defaults",
+			test_shipped_file_is_defaults);
 	g_test_add_func("/wearbridge/config/values-and-bad-values", test_values_and_bad_values);
 	return g_test_run();
 }

@@ -62,8 +62,8 @@ test_encode(void)
 					   payload->len, NULL));
 	g_byte_array_set_size(payload, 0);
 	g_assert_true(wb_emu_control_encode(&button, payload, NULL));
-	g_assert_true(wb_emu_packet_encode(out, WB_EMU_PROTOCOL_BUTTON, payload->data,
-					   payload->len, NULL));
+	g_assert_true(wb_emu_packet_encode(out, WB_EMU_PROTOCOL_BUTTON, payload->data, payload->len,
+					   NULL));
 	wb_assert_hex(out->data, out->len, stream_hex);
 }
 
@@ -199,8 +199,8 @@ test_controls(void)
 		wb_assert_hex(out->data, out->len, controls[i].hex);
 		for (gsize n = 0; n < b->len; n++)
 			g_assert_false(wb_emu_control_decode(controls[i].protocol,
-							     controls[i].from_watch, b->data, n,
-							     &m, NULL));
+							     controls[i].from_watch, b->data, n, &m,
+							     NULL));
 		g_byte_array_append(b, (const guint8 *)"x", 1);
 		g_assert_false(wb_emu_control_decode(controls[i].protocol, controls[i].from_watch,
 						     b->data, b->len, &m, NULL));

@@ -25,9 +25,12 @@ typedef struct {
 } Seen;
 
 static const Seen expected[] = {
-	{WB_ENDPOINT_PHONE_APP_VERSION, 1, 0x00}, {WB_ENDPOINT_WATCH_VERSION, 1, 0x00},
-	{WB_ENDPOINT_APP_RUN_STATE, 1, 0x03},	  {WB_ENDPOINT_DATA_LOGGING, 1, 0x84},
-	{WB_ENDPOINT_PING, 6, 0x00},		  {WB_ENDPOINT_TIME, 0, 0},
+	{WB_ENDPOINT_PHONE_APP_VERSION, 1, 0x00},
+	{WB_ENDPOINT_WATCH_VERSION, 1, 0x00},
+	{WB_ENDPOINT_APP_RUN_STATE, 1, 0x03},
+	{WB_ENDPOINT_DATA_LOGGING, 1, 0x84},
+	{WB_ENDPOINT_PING, 6, 0x00},
+	{WB_ENDPOINT_TIME, 0, 0},
 };
 
 static void
@@ -161,7 +164,9 @@ test_decoder_resync(void)
 {
 	/* a header announcing 0xffff bytes is garbage: the decoder drops it byte by byte and
 	 * finds the frames behind it, instead of waiting for 64 KiB that never come */
-	g_autoptr(GByteArray) stream = wb_test_hex("ff ff ff ff" "00 01 00 11 00" "00 01 00 10 00");
+	g_autoptr(GByteArray) stream = wb_test_hex("ff ff ff ff"
+						   "00 01 00 11 00"
+						   "00 01 00 10 00");
 	g_autoptr(WbFrameDecoder) dec = wb_frame_decoder_new(0);
 	guint errors = 0, frames = 0;
 

@@ -187,7 +187,8 @@ test_handshake_watch_first(Fixture *f, gconstpointer data)
 	{
 		g_autoptr(GByteArray) whole = wb_test_hex(watch_version_frame);
 		for (gsize off = 0; off < whole->len; off += 7) {
-			g_autoptr(GBytes) b = g_bytes_new(whole->data + off, MIN(7, whole->len - off));
+			g_autoptr(GBytes) b =
+				g_bytes_new(whole->data + off, MIN(7, whole->len - off));
 			wb_link_emit_received(WB_LINK(f->link), b);
 		}
 	}
@@ -338,8 +339,8 @@ test_link_down_fails_requests(Fixture *f, gconstpointer data)
 	open_session(f);
 	wb_session_ping_async(f->session, NULL, ping_done, &r);
 	{
-		g_autoptr(GError) e = g_error_new_literal(G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
-							  "gone");
+		g_autoptr(GError) e =
+			g_error_new_literal(G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "gone");
 		wb_link_emit_closed(WB_LINK(f->link), e);
 	}
 	iterate_until(&r.done, NULL, 0);

@@ -57,12 +57,16 @@ test_watches_round_trip(void)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(WbStore) store = wb_store_open(path, &error);
 	g_autoptr(GPtrArray) list = NULL;
-	WbStoredWatch a = {.id = "emulator_127_0_0_1_1", .transport = "emulator",
-			   .target = "127.0.0.1:1", .name = "Pebble 3456",
-			   .address = "B0:B4:48:12:34:56", .serial = "Q1", .auto_connect = TRUE,
+	WbStoredWatch a = {.id = "emulator_127_0_0_1_1",
+			   .transport = "emulator",
+			   .target = "127.0.0.1:1",
+			   .name = "Pebble 3456",
+			   .address = "B0:B4:48:12:34:56",
+			   .serial = "Q1",
+			   .auto_connect = TRUE,
 			   .last_connected = 1764324000};
-	WbStoredWatch b = {.id = "emulator_127_0_0_1_2", .transport = "emulator",
-			   .target = "127.0.0.1:2"};
+	WbStoredWatch b = {
+		.id = "emulator_127_0_0_1_2", .transport = "emulator", .target = "127.0.0.1:2"};
 	const WbStoredWatch *got;
 
 	g_assert_true(wb_store_save_watch(store, &a, &error));

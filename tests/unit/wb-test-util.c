@@ -52,8 +52,8 @@ wb_test_assert_bytes(const gchar *where, const guint8 *got, gsize got_len, const
 	if (got_len != want->len || (got_len > 0 && memcmp(got, want->data, got_len) != 0)) {
 		g_autofree gchar *g = wb_test_to_hex(got, got_len);
 		g_autofree gchar *w = wb_test_to_hex(want->data, want->len);
-		g_error("%s: bytes differ\n  got  (%" G_GSIZE_FORMAT "): %s\n  want (%u): %s", where,
-			got_len, g, want->len, w);
+		g_error("%s: bytes differ\n  got  (%" G_GSIZE_FORMAT "): %s\n  want (%u): %s",
+			where, got_len, g, want->len, w);
 	}
 }
 
