@@ -21,9 +21,11 @@ static GPid
 spawn(gchar **argv, gchar **envp, gint *out_stdout)
 {
 	g_autoptr(GError) error = NULL;
+	GSpawnFlags flags =
+		G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL;
 	GPid pid;
-	if (!g_spawn_async_with_pipes(NULL, argv, envp, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
-				      NULL, out_stdout, NULL, &error)) {
+	if (!g_spawn_async_with_pipes(NULL, argv, envp, flags, NULL, NULL, &pid, NULL, out_stdout,
+				      NULL, &error)) {
 		g_printerr("spawning %s: %s\n", argv[0], error->message);
 		exit(1);
 	}
@@ -51,7 +53,7 @@ static void
 print_percentiles(const gchar *what, guint64 *v, guint n)
 {
 	qsort(v, n, sizeof(*v), cmp_u64);
-	g_print("%-34s p50 %7.1f µs   p99 %7.1f µs   max %8.1f µs\n", what, (gdouble)v[n / 2],
+	g_print("%-34s p50 %7.1f us   p99 %7.1f us   max %8.1f us\n", what, (gdouble)v[n / 2],
 		(gdouble)v[(gsize)((n - 1) * 0.99)], (gdouble)v[n - 1]);
 }
 

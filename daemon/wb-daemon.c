@@ -8,6 +8,7 @@
 #define WB_LOG_MODULE "daemon"
 #include "wb-daemon.h"
 #include "wb-error.h"
+#include "wb-health-service.h"
 #include "wb-link-emulator.h"
 #include "wb-log.h"
 #include "wb-time-service.h"
@@ -44,8 +45,11 @@ static void
 add_watch(WbDaemon *self, WbWatch *watch)
 {
 	g_autoptr(WbTimeService) time = wb_time_service_new(&self->config);
+	g_autoptr(WbHealthService) health =
+		wb_health_service_new(self->store, &self->config, wb_watch_get_id(watch));
 
 	wb_watch_add_service(watch, WB_SERVICE(time));
+	wb_watch_add_service(watch, WB_SERVICE(health));
 	g_signal_connect(watch, "changed", G_CALLBACK(watch_changed_cb), self);
 	g_ptr_array_add(self->watches, g_object_ref(watch));
 	g_signal_emit(self, signals[SIGNAL_WATCH_ADDED], 0, watch);

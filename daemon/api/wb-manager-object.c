@@ -10,6 +10,7 @@
 #define WB_LOG_MODULE "api"
 #include "config.h"
 #include "wb-error.h"
+#include "wb-health-object.h"
 #include "wb-log.h"
 #include "wb-manager-object.h"
 #include "wb-watch-object.h"
@@ -48,8 +49,14 @@ export_watch(WbManagerObject *self, WbWatch *watch)
 	g_autofree gchar *path = wb_watch_object_path_for(watch);
 	g_autoptr(WbDBusObjectSkeleton) object = wb_dbus_object_skeleton_new(path);
 	g_autoptr(WbWatchObject) iface = wb_watch_object_new(watch);
+	WbService *health = wb_watch_get_service(watch, WB_TYPE_HEALTH_SERVICE);
 
 	wb_dbus_object_skeleton_set_watch1(object, WB_DBUS_WATCH1(iface));
+	if (health != NULL) {
+		g_autoptr(WbHealthObject) hiface =
+			wb_health_object_new(watch, WB_HEALTH_SERVICE(health));
+		wb_dbus_object_skeleton_set_health1(object, WB_DBUS_HEALTH1(hiface));
+	}
 	g_dbus_object_manager_server_export(self->object_manager, G_DBUS_OBJECT_SKELETON(object));
 	g_hash_table_insert(self->objects, g_strdup(wb_watch_get_id(watch)),
 			    g_steal_pointer(&iface));

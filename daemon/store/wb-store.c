@@ -4,6 +4,8 @@
  *
  * The store owns the daemon's only sqlite3 handle. Schema versions (PRAGMA user_version):
  *   1: watches (the known watches and their last identity)
+ *   2: notification outbox and decision history (wb-store-notifications.c)
+ *   3: health readings and raw data logging payloads (wb-store-health.c)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,23 +19,20 @@
 #include "wb-log.h"
 #include "wb-store.h"
 
-#define WB_STORE_SCHEMA_VERSION 1
+#include "wb-store-health.h"
+#include "wb-store-notifications.h"
+#include "wb-store-private.h"
 
-struct _WbStore {
-	sqlite3 *db;
-	gchar *path;
-};
+#define WB_STORE_SCHEMA_VERSION 3
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(sqlite3_stmt, sqlite3_finalize)
-
-static gboolean
+gboolean
 store_fail(WbStore *self, GError **error, const gchar *what)
 {
 	g_set_error(error, WB_ERROR, WB_ERROR_FAILED, "%s: %s", what, sqlite3_errmsg(self->db));
 	return FALSE;
 }
 
-static gboolean
+gboolean
 store_exec(WbStore *self, const gchar *sql, GError **error)
 {
 	gchar *msg = NULL;
@@ -46,7 +45,7 @@ store_exec(WbStore *self, const gchar *sql, GError **error)
 	return TRUE;
 }
 
-static sqlite3_stmt *
+sqlite3_stmt *
 store_prepare(WbStore *self, const gchar *sql, GError **error)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -103,6 +102,12 @@ store_migrate(WbStore *self, GError **error)
 		switch (version) {
 		case 0:
 			ok = migrate_to_1(self, error);
+			break;
+		case 1:
+			ok = wb_store_notifications_migrate_to_2(self, error);
+			break;
+		case 2:
+			ok = wb_store_health_migrate_to_3(self, error);
 			break;
 		default:
 			g_set_error(error, WB_ERROR, WB_ERROR_FAILED, "no migration from %d",

@@ -41,7 +41,7 @@ test_create(void)
 
 	g_assert_no_error(error);
 	g_assert_nonnull(store);
-	g_assert_cmpint(wb_store_get_schema_version(store), ==, 1);
+	g_assert_cmpint(wb_store_get_schema_version(store), ==, 3);
 	g_assert_cmpint(g_stat(path, &st), ==, 0);
 	g_assert_cmpuint(st.st_mode & 0777, ==, 0600);
 	g_assert_cmpint(g_stat(dir, &st), ==, 0);
@@ -127,9 +127,9 @@ test_newer_schema_refused(void)
 }
 
 static void
-test_migration_0_to_1(void)
+test_migrations_from_0(void)
 {
-	/* an empty file (version 0) is migrated to 1 in a transaction */
+	/* an empty file (version 0) is migrated to the current version, one transaction per step */
 	g_autofree gchar *path = tmp_db();
 	g_autofree gchar *dir = g_path_get_dirname(path);
 	g_autoptr(GError) error = NULL;
@@ -139,7 +139,7 @@ test_migration_0_to_1(void)
 	g_assert_true(g_file_set_contents(path, "", 0, NULL));
 	store = wb_store_open(path, &error);
 	g_assert_no_error(error);
-	g_assert_cmpint(wb_store_get_schema_version(store), ==, 1);
+	g_assert_cmpint(wb_store_get_schema_version(store), ==, 3);
 	g_clear_pointer(&store, wb_store_free);
 	remove_db(path);
 }
@@ -170,7 +170,7 @@ main(int argc, char **argv)
 	g_test_add_func("/wearbridge/store/create", test_create);
 	g_test_add_func("/wearbridge/store/watches-round-trip", test_watches_round_trip);
 	g_test_add_func("/wearbridge/store/newer-schema-refused", test_newer_schema_refused);
-	g_test_add_func("/wearbridge/store/migration-0-to-1", test_migration_0_to_1);
+	g_test_add_func("/wearbridge/store/migrations-from-0", test_migrations_from_0);
 	g_test_add_func("/wearbridge/store/not-a-database", test_not_a_database);
 	return g_test_run();
 }
