@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz-util.h"
 #include "wb-apps.h"
 #include "wb-logs.h"
 #include "wb-putbytes.h"
@@ -71,7 +72,7 @@ static void
 check_same(const GByteArray *a, const GByteArray *b)
 {
 	CHECK(a->len == b->len);
-	CHECK(a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+	CHECK(fuzz_same_bytes(a->data, b->data, a->len));
 }
 
 static gboolean
@@ -127,7 +128,7 @@ fuzz_put_bytes_response(const guint8 *buf, gsize len)
 	}
 	CHECK(wb_put_bytes_response_encode(&a, e1, NULL));
 	/* strict: the encoding is the input */
-	CHECK(e1->len == len && memcmp(e1->data, buf, len) == 0);
+	CHECK(e1->len == len && fuzz_same_bytes(e1->data, buf, len));
 	CHECK(wb_put_bytes_response_decode(e1->data, e1->len, &b, NULL));
 	CHECK(a.result == b.result && a.token == b.token);
 }
@@ -164,7 +165,7 @@ fuzz_app_fetch_request(const guint8 *buf, gsize len)
 		return;
 	}
 	CHECK(wb_app_fetch_request_encode(&a, e1, NULL));
-	CHECK(e1->len == len && memcmp(e1->data, buf, len) == 0);
+	CHECK(e1->len == len && fuzz_same_bytes(e1->data, buf, len));
 	CHECK(wb_app_fetch_request_decode(e1->data, e1->len, &b, NULL));
 	CHECK(a.install_id == b.install_id && wb_uuid_equal(&a.uuid, &b.uuid));
 }
@@ -181,7 +182,7 @@ fuzz_app_fetch_response(const guint8 *buf, gsize len)
 		return;
 	}
 	CHECK(wb_app_fetch_response_encode(a, e1, NULL));
-	CHECK(e1->len == 2 && memcmp(e1->data, buf, 2) == 0);
+	CHECK(e1->len == 2 && fuzz_same_bytes(e1->data, buf, 2));
 	CHECK(wb_app_fetch_response_decode(e1->data, e1->len, &b, NULL));
 	CHECK(a == b);
 }
@@ -239,9 +240,9 @@ fuzz_screenshot_header(const guint8 *buf, gsize len)
 		return;
 	}
 	CHECK(wb_screenshot_header_encode(&a, e1, NULL));
-	CHECK(e1->len == WB_SCREENSHOT_HEADER_LEN && memcmp(e1->data, buf, e1->len) == 0);
+	CHECK(e1->len == WB_SCREENSHOT_HEADER_LEN && fuzz_same_bytes(e1->data, buf, e1->len));
 	CHECK(wb_screenshot_header_decode(e1->data, e1->len, &b, NULL));
-	CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+	CHECK(fuzz_same_bytes(&a, &b, sizeof(a)));
 	size = wb_screenshot_header_image_size(&a);
 	CHECK(size <= (gsize)WB_SCREENSHOT_MAX_DIMENSION * WB_SCREENSHOT_MAX_DIMENSION);
 	CHECK((a.response_code == WB_SCREENSHOT_OK) == (size > 0));
@@ -421,9 +422,9 @@ fuzz_system_message(const guint8 *buf, gsize len)
 	/* the encoding is a prefix of the input, but for the reserved bytes we write as 0 */
 	CHECK(e1->len <= len);
 	if (a.type != WB_SYSTEM_MESSAGE_FIRMWARE_STATUS_RESPONSE)
-		CHECK(memcmp(e1->data, buf, e1->len) == 0);
+		CHECK(fuzz_same_bytes(e1->data, buf, e1->len));
 	CHECK(wb_system_message_decode(e1->data, e1->len, &b, NULL));
-	CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+	CHECK(fuzz_same_bytes(&a, &b, sizeof(a)));
 	CHECK(wb_system_message_encode(&b, e2, NULL));
 	check_same(e1, e2);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz-util.h"
 #include "wb-crc.h"
 #include "wb-datalog.h"
 #include "wb-health.h"
@@ -70,7 +71,7 @@ fuzz_datalog(const guint8 *buf, gsize len)
 	CHECK(m.enabled == back.enabled);
 	CHECK(bytes_equal0(m.session_ids, back.session_ids));
 	/* canonical form: a re-encode is a prefix of the input (trailing bytes are dropped) */
-	CHECK(out->len <= len && memcmp(out->data, buf, out->len) == 0);
+	CHECK(out->len <= len && fuzz_same_bytes(out->data, buf, out->len));
 }
 
 static gboolean
@@ -330,7 +331,7 @@ fuzz_protobuf(const guint8 *buf, gsize len)
 
 		CHECK(a->number == b->number && a->wire_type == b->wire_type &&
 		      a->value == b->value && a->len == b->len);
-		CHECK(a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+		CHECK(fuzz_same_bytes(a->data, b->data, a->len));
 	}
 	for (gsize i = 0; i + 4 <= len; i += 4) {
 		guint32 v = (guint32)buf[i] | ((guint32)buf[i + 1] << 8) |
@@ -351,7 +352,7 @@ fuzz_health_sync(const guint8 *buf, gsize len)
 	CHECK(wb_health_sync_decode(out->data, out->len, &back, NULL));
 	CHECK(m.command == back.command && m.ack == back.ack &&
 	      m.seconds_since_last_sync == back.seconds_since_last_sync);
-	CHECK(out->len <= len && memcmp(out->data, buf, out->len) == 0);
+	CHECK(out->len <= len && fuzz_same_bytes(out->data, buf, out->len));
 }
 
 static void

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz-util.h"
 #include "wb-ppogatt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -65,7 +66,7 @@ check_roundtrip(const guint8 *buf, gsize len)
 		abort();
 	if (!wb_ppogatt_packet_encode(&p, second, NULL))
 		abort();
-	if (first->len != second->len || memcmp(first->data, second->data, first->len) != 0)
+	if (first->len != second->len || !fuzz_same_bytes(first->data, second->data, first->len))
 		abort();
 }
 
@@ -159,7 +160,7 @@ pump(Script *s, guint i)
 			abort();
 		if (!wb_ppogatt_packet_encode(&p, again, NULL))
 			abort();
-		if (again->len != len || memcmp(again->data, pkt, len) != 0)
+		if (again->len != len || !fuzz_same_bytes(again->data, pkt, len))
 			abort();
 		if (p.type == WB_PPOGATT_TYPE_DATA &&
 		    (p.len == 0 || p.len > WB_PPOGATT_MAX_PAYLOAD))
@@ -195,7 +196,7 @@ check_prefixes(Script *s)
 		if (peer->got->len > e->sent->len)
 			abort();
 		if (peer->got->len > 0 &&
-		    memcmp(peer->got->data, e->sent->data, peer->got->len) != 0)
+		    !fuzz_same_bytes(peer->got->data, e->sent->data, peer->got->len))
 			abort();
 	}
 }

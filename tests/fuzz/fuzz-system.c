@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz-util.h"
 #include "wb-system.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -16,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void
 same(const GByteArray *a, const GByteArray *b)
 {
-	if (a->len != b->len || memcmp(a->data, b->data, a->len) != 0)
+	if (a->len != b->len || !fuzz_same_bytes(a->data, b->data, a->len))
 		abort();
 }
 

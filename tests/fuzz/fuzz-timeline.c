@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz-util.h"
 #include "wb-blobdb.h"
 #include "wb-legacy-notification.h"
 #include "wb-music.h"
@@ -52,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 			abort();                                                                   \
 		if (!encode_fn(&second, out2, NULL))                                               \
 			abort();                                                                   \
-		if (out1->len != out2->len || memcmp(out1->data, out2->data, out1->len) != 0)      \
+		if (out1->len != out2->len || !fuzz_same_bytes(out1->data, out2->data, out1->len)) \
 			abort();                                                                   \
 		clear_fn(&first);                                                                  \
 		clear_fn(&second);                                                                 \
@@ -68,7 +69,7 @@ fuzz_blobdb_response(const guint8 *buf, gsize len)
 	if (!wb_blobdb_response_decode(buf, len, &first, NULL))
 		return;
 	if (!wb_blobdb_response_encode(&first, out, NULL) || out->len != len ||
-	    memcmp(out->data, buf, len) != 0)
+	    !fuzz_same_bytes(out->data, buf, len))
 		abort();
 	if (!wb_blobdb_response_decode(out->data, out->len, &second, NULL) ||
 	    second.token != first.token || second.status != first.status)
