@@ -685,6 +685,49 @@ static const WbCtlCommand wb_ctl_command_table[] = {
 	 "Sends the current UTC time, UTC offset and time-zone name. wearbridged also does this "
 	 "on every connect.",
 	 0, 0, 1, TRUE, cmd_time_sync},
+	{"notify", "TITLE [BODY [WATCH]]", "Show a notification on the watch",
+	 "Sends a notification through wearbridged (Watch1.SendNotification) with wearctl as the "
+	 "app. If the watch is away it waits in the outbox and arrives when the watch is back.",
+	 0, 1, 3, TRUE, wb_ctl_cmd_notify},
+	{"notifications log", "[WATCH]", "Show what happened to recent desktop notifications",
+	 "For each recent desktop notification, oldest first: when it was seen, the decision "
+	 "(forwarded, queued, muted-app, quiet-hours, not-idle, duplicate, ...), the app, the "
+	 "summary and why. --count N shows the last N (default 30, at most 1000).",
+	 WB_CTL_OPTION_COUNT, 0, 1, TRUE, wb_ctl_cmd_notifications_log},
+	{"health steps", "[WATCH]", "Draw the steps per day (or hour) as a bar chart",
+	 "One bar per local day (with --hourly, one chart per day with a bar per hour), then the "
+	 "total and the daily average. The range is the last --days days including today "
+	 "(default 7; 1 with --hourly), or --from DATE --to DATE (both days included; DATE is "
+	 "YYYY-MM-DD, today, yesterday or an ISO 8601 time). Charts use Unicode blocks, or ASCII "
+	 "when the locale's character set is not UTF-8.",
+	 WB_CTL_OPTION_DAYS | WB_CTL_OPTION_RANGE | WB_CTL_OPTION_HOURLY, 0, 1, TRUE,
+	 wb_ctl_cmd_health_steps},
+	{"health sleep", "[WATCH]", "Draw the nights as timelines of light and deep sleep",
+	 "One line per night, from 20:00 the evening before to 14:00, in 20-minute cells: deep "
+	 "sleep, light sleep and awake moments each have their own character (a legend "
+	 "follows), then the night's total. Default: the last 7 nights (--days).",
+	 WB_CTL_OPTION_DAYS | WB_CTL_OPTION_RANGE, 0, 1, TRUE, wb_ctl_cmd_health_sleep},
+	{"health hr", "[WATCH]", "Draw the heart rate as sparklines, with min/avg/max",
+	 "One sparkline per day in half-hour cells, scaled from the lowest to the highest "
+	 "heart rate shown, with the day's minimum, average and maximum. Readings the watch "
+	 "marks as off the wrist, without signal or without accelerometer are left out of the "
+	 "chart and the figures (--json lists them all). Default: today (--days).",
+	 WB_CTL_OPTION_DAYS | WB_CTL_OPTION_RANGE, 0, 1, TRUE, wb_ctl_cmd_health_hr},
+	{"health export", "[WATCH]", "Export steps, heart rate and sleep as CSV or JSON",
+	 "Writes every minute with steps, every heart-rate reading and every sleep session of "
+	 "the range (default: the last 30 days) to FILE (mode 0600) or standard output. The "
+	 "columns are described in wearctl(1).",
+	 WB_CTL_OPTION_DAYS | WB_CTL_OPTION_RANGE | WB_CTL_OPTION_FORMAT | WB_CTL_OPTION_OUTPUT, 0,
+	 1, TRUE, wb_ctl_cmd_health_export},
+	{"health sync", "[WATCH]", "Fetch the watch's health data now, with a progress bar",
+	 "Asks the watch for everything it has logged and waits until it is stored; a sync the "
+	 "daemon already runs is joined. The watch deletes what wearbridged has stored.",
+	 0, 0, 1, TRUE, wb_ctl_cmd_health_sync},
+	{"health reprocess", "[WATCH]", "Derive every reading again from the stored raw data",
+	 "wearbridged keeps the data logging payloads as the watch sent them; this parses them "
+	 "again (after an update that fixed the parser) and replaces the readings. The watch is "
+	 "not needed.",
+	 0, 0, 1, TRUE, wb_ctl_cmd_health_reprocess},
 	{"help", "[COMMAND]", "Show help for a command", NULL, 0, 0, 2, FALSE, wb_ctl_show_help},
 };
 
@@ -748,8 +791,20 @@ wb_ctl_command_entries(WbCtl *ctl, const WbCtlCommand *command)
 		 "Wait at most S seconds for the watch to connect (default 15)", "S"},
 		{"no-ping", 0, 0, G_OPTION_ARG_NONE, &ctl->no_ping,
 		 "Do not ping the connected watches", NULL},
+		{"days", 'd', 0, G_OPTION_ARG_INT, &ctl->days, "The last N days, today included",
+		 "N"},
+		{"from", 0, 0, G_OPTION_ARG_STRING, &ctl->from,
+		 "From DATE (YYYY-MM-DD, today, yesterday or ISO 8601)", "DATE"},
+		{"to", 0, 0, G_OPTION_ARG_STRING, &ctl->to, "To DATE, that day included", "DATE"},
+		{"hourly", 0, 0, G_OPTION_ARG_NONE, &ctl->hourly, "One bar per hour", NULL},
+		{"format", 'f', 0, G_OPTION_ARG_STRING, &ctl->format, "csv (default) or json",
+		 "FORMAT"},
+		{"output", 'o', 0, G_OPTION_ARG_FILENAME, &ctl->output,
+		 "Write to FILE instead of standard output", "FILE"},
 	};
-	const guint flags[] = {WB_CTL_OPTION_COUNT, WB_CTL_OPTION_TIMEOUT, WB_CTL_OPTION_NO_PING};
+	const guint flags[] = {WB_CTL_OPTION_COUNT,  WB_CTL_OPTION_TIMEOUT, WB_CTL_OPTION_NO_PING,
+			       WB_CTL_OPTION_DAYS,   WB_CTL_OPTION_RANGE,   WB_CTL_OPTION_RANGE,
+			       WB_CTL_OPTION_HOURLY, WB_CTL_OPTION_FORMAT,  WB_CTL_OPTION_OUTPUT};
 	const GOptionEntry global[] = {
 		{"json", 0, 0, G_OPTION_ARG_NONE, &ctl->json,
 		 "Print one JSON document for scripts (no colour, no prompts)", NULL},

@@ -22,6 +22,7 @@ wb_ctl_clear(WbCtl *ctl)
 	g_clear_object(&ctl->connection);
 	g_clear_pointer(&ctl->dbus_error, g_free);
 	g_clear_pointer(&ctl->error_watch, wb_ctl_watch_free);
+	wb_ctl_health_clear(ctl);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(WbCtl, wb_ctl_clear)
@@ -227,7 +228,8 @@ wb_ctl_show_help(WbCtl *ctl, gchar **words, GError **error)
 static gboolean
 takes_value(const gchar *arg)
 {
-	const gchar *const with_value[] = {"--count", "-c", "--timeout", "-t"};
+	const gchar *const with_value[] = {"--count", "-c",   "--timeout", "-t", "--days",   "-d",
+					   "--from",  "--to", "--format",  "-f", "--output", "-o"};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(with_value); i++) {
 		if (g_strcmp0(arg, with_value[i]) == 0)

@@ -105,6 +105,13 @@ typedef struct {
 	gint count;
 	gdouble timeout;
 	gboolean no_ping;
+	/* health command options (wb-ctl-health.c); strings freed by wb_ctl_health_clear() */
+	gint days;
+	gchar *from;
+	gchar *to;
+	gboolean hourly;
+	gchar *format;
+	gchar *output;
 
 	gboolean color;
 	gboolean progress; /* progress lines on stderr: only on a terminal, never with --json */
@@ -157,9 +164,18 @@ typedef enum {
 	WB_CTL_OPTION_COUNT = 1 << 0,
 	WB_CTL_OPTION_TIMEOUT = 1 << 1,
 	WB_CTL_OPTION_NO_PING = 1 << 2,
+	WB_CTL_OPTION_DAYS = 1 << 3,
+	WB_CTL_OPTION_RANGE = 1 << 4,
+	WB_CTL_OPTION_HOURLY = 1 << 5,
+	WB_CTL_OPTION_FORMAT = 1 << 6,
+	WB_CTL_OPTION_OUTPUT = 1 << 7,
 } WbCtlOption;
 
 typedef gboolean (*WbCtlCommandFunc)(WbCtl *ctl, gchar **args, GError **error);
+
+/* wb-ctl-notify.c */
+gboolean wb_ctl_cmd_notify(WbCtl *ctl, gchar **args, GError **error);
+gboolean wb_ctl_cmd_notifications_log(WbCtl *ctl, gchar **args, GError **error);
 
 /**
  * WbCtlCommand:
@@ -186,6 +202,15 @@ typedef struct {
 	gboolean needs_daemon;
 	WbCtlCommandFunc func;
 } WbCtlCommand;
+
+/* wb-ctl-health.c */
+gboolean wb_ctl_cmd_health_steps(WbCtl *ctl, gchar **args, GError **error);
+gboolean wb_ctl_cmd_health_sleep(WbCtl *ctl, gchar **args, GError **error);
+gboolean wb_ctl_cmd_health_hr(WbCtl *ctl, gchar **args, GError **error);
+gboolean wb_ctl_cmd_health_export(WbCtl *ctl, gchar **args, GError **error);
+gboolean wb_ctl_cmd_health_sync(WbCtl *ctl, gchar **args, GError **error);
+gboolean wb_ctl_cmd_health_reprocess(WbCtl *ctl, gchar **args, GError **error);
+void wb_ctl_health_clear(WbCtl *ctl);
 
 const WbCtlCommand *wb_ctl_commands(gsize *n_commands);
 const WbCtlCommand *wb_ctl_command_find(gchar **words, guint *n_words);

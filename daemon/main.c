@@ -122,7 +122,7 @@ main(int argc, char **argv)
 	g_dbus_connection_set_exit_on_close(connection, FALSE);
 
 	state.loop = g_main_loop_new(NULL, FALSE);
-	state.daemon = wb_daemon_new(&config, store);
+	state.daemon = wb_daemon_new(&config, store, connection);
 	if (!wb_daemon_load(state.daemon, &error)) {
 		wb_warning("cannot load the known watches: %s", error->message);
 		return EXIT_FAILURE;
@@ -150,5 +150,6 @@ main(int argc, char **argv)
 	g_clear_object(&state.daemon);
 	(void)g_dbus_connection_flush_sync(connection, NULL, NULL);
 	g_main_loop_unref(state.loop);
+	wb_config_clear(&config);
 	return state.exit_status;
 }

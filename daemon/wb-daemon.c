@@ -11,6 +11,10 @@
 #include "wb-health-service.h"
 #include "wb-link-emulator.h"
 #include "wb-log.h"
+#include "wb-desktop-notifier.h"
+#include "wb-idle-monitor.h"
+#include "wb-notification-monitor.h"
+#include "wb-notification-service.h"
 #include "wb-time-service.h"
 
 struct _WbDaemon {
@@ -18,6 +22,11 @@ struct _WbDaemon {
 	WbConfig config;
 	WbStore *store; /* unowned: main() owns it and outlives the daemon */
 	GPtrArray *watches;
+	GDBusConnection *session;
+	WbNotificationMonitor *monitor;
+	WbIdleMonitor *idle;
+	WbDesktopNotifier *notifier;
+	GCancellable *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE(WbDaemon, wb_daemon, G_TYPE_OBJECT)
@@ -42,26 +51,122 @@ watch_changed_cb(WbWatch *watch, gpointer user_data)
 }
 
 static void
+watch_state_cb(WbWatch *watch, GParamSpec *pspec, gpointer user_data)
+{
+	WbDaemon *self = user_data;
+	const gchar *name = NULL;
+	g_autofree gchar *owned = NULL;
+
+	if (self->notifier == NULL)
+		return;
+	g_object_get(watch, "name", &owned, NULL);
+	name = owned != NULL && *owned != '\0' ? owned : wb_watch_get_target(watch);
+	if (wb_watch_get_state(watch) == WB_WATCH_STATE_CONNECTED)
+		wb_desktop_notifier_watch_connected(self->notifier, wb_watch_get_id(watch), name);
+	else if (wb_watch_get_state(watch) == WB_WATCH_STATE_DISCONNECTED &&
+		 wb_watch_get_auto_connect(watch))
+		wb_desktop_notifier_watch_lost(self->notifier, wb_watch_get_id(watch), name);
+}
+
+static void
 add_watch(WbDaemon *self, WbWatch *watch)
 {
 	g_autoptr(WbTimeService) time = wb_time_service_new(&self->config);
 	g_autoptr(WbHealthService) health =
 		wb_health_service_new(self->store, &self->config, wb_watch_get_id(watch));
+	g_autoptr(WbNotificationService) notifications = wb_notification_service_new(
+		self->store, &self->config, wb_watch_get_id(watch), self->monitor, self->idle);
 
 	wb_watch_add_service(watch, WB_SERVICE(time));
+	wb_watch_add_service(watch, WB_SERVICE(notifications));
 	wb_watch_add_service(watch, WB_SERVICE(health));
+	g_signal_connect(watch, "notify::connected", G_CALLBACK(watch_state_cb), self);
 	g_signal_connect(watch, "changed", G_CALLBACK(watch_changed_cb), self);
 	g_ptr_array_add(self->watches, g_object_ref(watch));
 	g_signal_emit(self, signals[SIGNAL_WATCH_ADDED], 0, watch);
 }
 
+static void
+posted_cb(WbNotificationMonitor *monitor, WbDesktopNotification *n, gpointer user_data)
+{
+	WbDaemon *self = user_data;
+	for (guint i = 0; i < self->watches->len; i++) {
+		WbWatch *w = g_ptr_array_index(self->watches, i);
+		WbService *s = wb_watch_get_service(w, WB_TYPE_NOTIFICATION_SERVICE);
+		if (s != NULL)
+			wb_notification_service_post(WB_NOTIFICATION_SERVICE(s), n);
+	}
+}
+
+static void
+closed_cb(WbNotificationMonitor *monitor, const gchar *key, guint reason, gpointer user_data)
+{
+	WbDaemon *self = user_data;
+	for (guint i = 0; i < self->watches->len; i++) {
+		WbWatch *w = g_ptr_array_index(self->watches, i);
+		WbService *s = wb_watch_get_service(w, WB_TYPE_NOTIFICATION_SERVICE);
+		if (s != NULL)
+			wb_notification_service_closed(WB_NOTIFICATION_SERVICE(s), key);
+	}
+}
+
+static void
+notifier_action_cb(WbDesktopNotifier *notifier, const gchar *watch_id, const gchar *action,
+		   gpointer user_data)
+{
+	WbWatch *watch = wb_daemon_lookup(WB_DAEMON(user_data), watch_id);
+	if (watch != NULL && g_strcmp0(action, "reconnect") == 0)
+		wb_watch_connect(watch);
+}
+
+/**
+ * wb_daemon_new:
+ * @config: the configuration
+ * @store: the store (outlives the daemon)
+ * @session: (nullable): the session bus, for the desktop side (notifications, idle); %NULL
+ *   in tests that need none
+ *
+ * Returns: (transfer full): the daemon
+ */
 WbDaemon *
-wb_daemon_new(const WbConfig *config, WbStore *store)
+wb_daemon_new(const WbConfig *config, WbStore *store, GDBusConnection *session)
 {
 	WbDaemon *self = g_object_new(WB_TYPE_DAEMON, NULL);
 	self->config = *config;
 	self->store = store;
+	self->cancellable = g_cancellable_new();
+	if (session != NULL) {
+		self->session = g_object_ref(session);
+		self->idle = wb_idle_monitor_new(session);
+		self->notifier = wb_desktop_notifier_new(config->lost_grace_s);
+		g_signal_connect(self->notifier, "action", G_CALLBACK(notifier_action_cb), self);
+		if (config->notifications_enabled) {
+			self->monitor = wb_notification_monitor_new(session);
+			g_signal_connect(self->monitor, "notification-posted",
+					 G_CALLBACK(posted_cb), self);
+			g_signal_connect(self->monitor, "notification-closed",
+					 G_CALLBACK(closed_cb), self);
+		}
+	}
 	return self;
+}
+
+static void
+monitor_started_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+	if (!wb_notification_monitor_start_finish(WB_NOTIFICATION_MONITOR(source), result,
+						  &error)) {
+		if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+			wb_warning("desktop notifications will not reach the watch: %s",
+				   error->message);
+		return;
+	}
+	wb_info("watching desktop notifications (%s)",
+		wb_notification_monitor_get_mode(WB_NOTIFICATION_MONITOR(source)) ==
+				WB_MONITOR_MODE_MONITOR
+			? "monitor"
+			: "eavesdropping");
 }
 
 /**
@@ -103,6 +208,11 @@ wb_daemon_load(WbDaemon *self, GError **error)
 void
 wb_daemon_start(WbDaemon *self)
 {
+	if (self->idle != NULL)
+		wb_idle_monitor_start(self->idle);
+	if (self->monitor != NULL)
+		wb_notification_monitor_start_async(self->monitor, self->cancellable,
+						    monitor_started_cb, NULL);
 	for (guint i = 0; i < self->watches->len; i++)
 		wb_watch_start(g_ptr_array_index(self->watches, i));
 }
@@ -116,6 +226,9 @@ wb_daemon_start(WbDaemon *self)
 void
 wb_daemon_shutdown(WbDaemon *self)
 {
+	g_cancellable_cancel(self->cancellable);
+	if (self->monitor != NULL)
+		wb_notification_monitor_stop(self->monitor);
 	for (guint i = 0; i < self->watches->len; i++)
 		wb_watch_shutdown(g_ptr_array_index(self->watches, i));
 }
@@ -219,6 +332,15 @@ wb_daemon_dispose(GObject *object)
 							     self);
 	}
 	g_clear_pointer(&self->watches, g_ptr_array_unref);
+	if (self->monitor != NULL)
+		g_signal_handlers_disconnect_by_data(self->monitor, self);
+	if (self->notifier != NULL)
+		g_signal_handlers_disconnect_by_data(self->notifier, self);
+	g_clear_object(&self->monitor);
+	g_clear_object(&self->idle);
+	g_clear_object(&self->notifier);
+	g_clear_object(&self->session);
+	g_clear_object(&self->cancellable);
 	G_OBJECT_CLASS(wb_daemon_parent_class)->dispose(object);
 }
 

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 #define WB_TYPE_DAEMON (wb_daemon_get_type())
 G_DECLARE_FINAL_TYPE(WbDaemon, wb_daemon, WB, DAEMON, GObject)
 
-WbDaemon *wb_daemon_new(const WbConfig *config, WbStore *store);
+WbDaemon *wb_daemon_new(const WbConfig *config, WbStore *store, GDBusConnection *session);
 gboolean wb_daemon_load(WbDaemon *self, GError **error);
 void wb_daemon_start(WbDaemon *self);
 void wb_daemon_shutdown(WbDaemon *self);

@@ -769,7 +769,10 @@ main(int argc, char **argv)
 	gint port = WB_EMU_DEFAULT_PORT;
 	gint64 seed = -1;
 	gint color = -1;
+	gint health_version = -1;
+	gint dlog_timeout_ms = -1;
 	gboolean no_stdin = FALSE, print = FALSE, verbose = FALSE, version = FALSE;
+	gboolean no_health = FALSE, health_hold = FALSE;
 	WbSimWatchCallbacks callbacks = {
 		.send_frame = send_frame_cb,
 		.drop_link = drop_link_cb,
@@ -804,6 +807,16 @@ main(int argc, char **argv)
 		{"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
 		 "Like --print, and show debug messages", NULL},
 		{"seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed for everything random", "N"},
+		{"health-version", 0, 0, G_OPTION_ARG_INT, &health_version,
+		 "Health records of this firmware: minute record version 4-14, or 83 for "
+		 "legacy sleep (default 13)",
+		 "N"},
+		{"no-health", 0, 0, G_OPTION_ARG_NONE, &no_health,
+		 "No health tracking: HealthSync is answered with NACK", NULL},
+		{"health-hold", 0, 0, G_OPTION_ARG_NONE, &health_hold,
+		 "Send health data only when the phone asks (HealthSync)", NULL},
+		{"dlog-timeout-ms", 0, 0, G_OPTION_ARG_INT, &dlog_timeout_ms,
+		 "Data logging ACK timeout (default 30000)", "MS"},
 		{"version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL},
 		{NULL},
 	};
@@ -822,9 +835,9 @@ main(int argc, char **argv)
 	g_option_context_set_summary(
 		context,
 		"Listens on TCP with the Pebble SDK emulator's framing and plays the watch side\n"
-		"of the Pebble Protocol. Control commands (state, dump blobdb, press, ping,\n"
-		"disconnect, reconnect, quit, help) are read line by line from stdin and from\n"
-		"--control; each gets one JSON line in answer. See wearbridge-watchsim(1).");
+		"of the Pebble Protocol. Control commands (state, dump blobdb, press, ping, dlog,\n"
+		"health, disconnect, reconnect, quit, help) are read line by line from stdin and\n"
+		"from --control; each gets one JSON line in answer. See wearbridge-watchsim(1).");
 	g_option_context_add_main_entries(context, entries, NULL);
 	if (!g_option_context_parse(context, &argc, &argv, &error)) {
 		g_printerr("wearbridge-watchsim: %s\n", error->message);
@@ -895,6 +908,23 @@ main(int argc, char **argv)
 	wb_sim_watch_set_rtc(sim.watch, g_get_real_time() / G_USEC_PER_SEC, g_get_monotonic_time());
 	if (seed >= 0)
 		wb_sim_watch_set_seed(sim.watch, (guint32)seed);
+	if (health_version >= 0 &&
+	    !wb_sim_watch_health_set_version(sim.watch, (guint)health_version, &error)) {
+		g_printerr("wearbridge-watchsim: --health-version: %s\n", error->message);
+		sim.exit_status = 2;
+		goto out;
+	}
+	if (no_health)
+		wb_sim_watch_health_set_enabled(sim.watch, FALSE);
+	if (health_hold)
+		wb_sim_watch_health_set_hold(sim.watch, TRUE, g_get_monotonic_time());
+	if (dlog_timeout_ms > 0)
+		wb_sim_watch_set_dlog_timeout(sim.watch, (gint64)dlog_timeout_ms * 1000);
+	else if (dlog_timeout_ms == 0 || dlog_timeout_ms < -1) {
+		g_printerr("wearbridge-watchsim: --dlog-timeout-ms must be positive\n");
+		sim.exit_status = 2;
+		goto out;
+	}
 
 	if (!listen_start(&sim, &error)) {
 		g_printerr("wearbridge-watchsim: cannot listen on %s:%d: %s\n", sim.listen_host,

@@ -37,7 +37,7 @@ EP_TIMELINE_ACTION = 0x2CB0
 EP_BLOBDB = 0xB1DB
 EP_PUT_BYTES = 0xBEEF
 
-TIMEOUT = 5.0
+TIMEOUT = float(os.environ.get("WB_SIM_TIMEOUT", "5"))
 
 
 def stm32_crc(data):
@@ -479,6 +479,307 @@ class WatchsimTest(unittest.TestCase):
         self.assertEqual(json.loads(self.proc.stdout.readline()), {"ok": True})
         self.assertEqual(self.proc.wait(TIMEOUT), 0)
         self.assertFalse(os.path.exists(self.control_path))
+
+
+EP_HEALTH_SYNC = 0x038F
+
+
+def minute_steps(item):
+    """Steps and HR minutes of one tag-81 record, parsed from §7.2 on its own."""
+    version, t, offset, sample_size, num = struct.unpack("<HIbBB", item[:9])
+    steps = hr = 0
+    for i in range(num):
+        sample = item[9 + i * sample_size:9 + (i + 1) * sample_size]
+        steps += sample[0]
+        if version >= 7 and sample[12]:
+            hr += 1
+    return version, steps, hr
+
+
+class HealthPhone(Phone):
+    """A phone that runs data logging (§6.4) and keeps what the watch sent per session."""
+
+    def __init__(self, port):
+        super().__init__(port)
+        self.sessions = {}      # id -> (tag, item_size)
+        self.items = {}         # tag -> {item: None}, in order; a resent item is kept once
+        self.timeouts = []
+        self.health_sync = []
+        self.nack_policy = None  # fn(session_id, payload) -> True to NACK
+        self.resent = 0         # SendData whose items the phone had already
+
+    def handshake(self):
+        endpoint, payload = self.recv()
+        assert (endpoint, payload) == (EP_PHONE_APP_VERSION, b"\x00"), (endpoint, payload)
+        self.send(EP_PHONE_APP_VERSION,
+                  b"\x01" + struct.pack(">III", 0xFFFFFFFF, 0, 4) + bytes([2, 0, 1, 0]) +
+                  struct.pack("<Q", 0x9))
+
+    def pump(self, until, timeout=TIMEOUT):
+        """Answers data logging until until() is true; returns the frames seen."""
+        deadline = time.monotonic() + timeout
+        while not until():
+            try:
+                ep, payload = self.recv(max(0.05, min(0.2, deadline - time.monotonic())))
+            except TimeoutError:
+                if time.monotonic() > deadline:
+                    raise
+                continue
+            self.handle(ep, payload)
+
+    def handle(self, ep, payload):
+        if ep == EP_HEALTH_SYNC:
+            self.health_sync.append(payload)
+            return
+        if ep != EP_DATA_LOGGING:
+            return
+        cmd, sid = payload[0], payload[1]
+        if cmd == 0x01:
+            tag, item_type, item_size = struct.unpack("<IBH", payload[22:29])
+            assert payload[2:18] == bytes(16)
+            self.sessions[sid] = (tag, item_size)
+            self.send(EP_DATA_LOGGING, bytes([0x85, sid]))
+        elif cmd == 0x02:
+            tag, item_size = self.sessions[sid]
+            data = payload[10:]
+            assert len(data) <= 646
+            if self.nack_policy is not None and self.nack_policy(sid, payload):
+                self.send(EP_DATA_LOGGING, bytes([0x86, sid]))
+                return
+            assert len(data) % item_size == 0, (len(data), item_size)
+            assert struct.unpack("<I", payload[6:10])[0] == stm32_crc(data)
+            items = self.items.setdefault(tag, {})
+            if data[:item_size] in items:
+                self.resent += 1
+            for off in range(0, len(data), item_size):
+                items[data[off:off + item_size]] = None
+            self.send(EP_DATA_LOGGING, bytes([0x85, sid]))
+        elif cmd == 0x07:
+            self.timeouts.append(sid)
+
+
+class HealthSimTest(unittest.TestCase):
+    """The health generator and the watch's side of data logging (docs/watchsim.md), played
+    against a phone written from the reference."""
+
+    def start(self, *args):
+        self.proc = subprocess.Popen([SIM, "--port", "0", *args], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        first = self.proc.stdout.readline().strip()
+        self.port = int(first.rsplit(":", 1)[1])
+        self.addCleanup(self.stop)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            self.proc.wait(TIMEOUT)
+        self.proc.stdin.close()
+        self.proc.stdout.close()
+
+    def command(self, line):
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        while True:
+            out = self.proc.stdout.readline()
+            if out.startswith("{"):
+                return json.loads(out)
+
+    def health(self):
+        return self.command("health state")["health"]
+
+    def phone(self):
+        phone = HealthPhone(self.port)
+        phone.handshake()
+        self.addCleanup(phone.close)
+        return phone
+
+    def assert_exact(self, phone):
+        """What the phone acknowledged is what was generated, and the truths agree."""
+        truth = self.command("health truth")
+        gen, acked = truth["generated"], truth["acked"]
+        self.assertEqual(gen["totals"], acked["totals"])
+        self.assertEqual(gen["local_days"], acked["local_days"])
+        self.assertEqual(truth["pending"]["bytes"], 0)
+        records = list(phone.items.get(81, {}))
+        steps = hr = 0
+        for item in records:
+            _, s, h = minute_steps(item)
+            steps += s
+            hr += h
+        self.assertEqual(steps, gen["totals"]["steps"])
+        self.assertEqual(hr, gen["totals"]["hr_minutes"])
+        self.assertEqual(len(records), gen["totals"]["minute_records"])
+        return truth
+
+    def test_generate_and_sync(self):
+        self.start("--seed", "5")
+        gen = self.command("health generate 2 - 1764324000 60")
+        self.assertTrue(gen["ok"], gen)
+        self.assertEqual((gen["from"], gen["to"], gen["seed"]), (1764324000 - 2 * 86400,
+                                                                1764324000, 5))
+        self.assertEqual(gen["items"]["minute"], 2 * 96)
+        # the same calendar days whatever the range
+        again = self.command("health generate 1 - 1764324000")
+        self.assertFalse(again["ok"])
+        self.assertIn("generated up to 1764324000", again["error"])
+        phone = self.phone()
+        phone.pump(lambda: self.health()["done"])
+        truth = self.assert_exact(phone)
+        days = truth["generated"]["local_days"]
+        self.assertEqual(list(days), ["2025-11-26", "2025-11-27", "2025-11-28"])
+        self.assertEqual(sum(d["minutes"] for d in days.values()), 2 * 1440)
+        self.assertGreater(days["2025-11-27"]["steps"], 2000)
+        self.assertGreater(days["2025-11-27"]["sleep_minutes"], 300)
+        self.assertGreater(days["2025-11-27"]["deep_sleep_minutes"], 30)
+        self.assertGreater(truth["generated"]["totals"]["hr_samples"], 200)
+        # HealthSync: ACK; a watch without health answers NACK
+        phone.send(EP_HEALTH_SYNC, b"\x01" + struct.pack("<I", 3600))
+        phone.pump(lambda: phone.health_sync)
+        self.assertEqual(phone.health_sync, [b"\x11\x01"])
+        self.command("health disable")
+        phone.send(EP_HEALTH_SYNC, b"\x01" + struct.pack("<I", 3600))
+        phone.pump(lambda: len(phone.health_sync) == 2)
+        self.assertEqual(phone.health_sync[1], b"\x11\x02")
+
+    def test_hold_until_health_sync(self):
+        self.start("--health-hold")
+        phone = self.phone()
+        self.assertTrue(self.command("health generate 0.5")["ok"])
+        # sessions open, but nothing is sent until the phone asks
+        phone.pump(lambda: len(phone.sessions) == 3)
+        time.sleep(0.3)
+        phone.pump(lambda: True)
+        self.assertEqual(self.health()["bytes"]["acked"], 0)
+        phone.send(EP_HEALTH_SYNC, b"\x01" + struct.pack("<I", 0))
+        phone.pump(lambda: self.health()["done"])
+        self.assert_exact(phone)
+
+    def test_lost_ack_is_resent(self):
+        self.start("--dlog-timeout-ms", "300")
+        phone = self.phone()
+        self.assertTrue(self.command("dlog drop-acks 1")["ok"])
+        self.assertTrue(self.command("health generate 0.25")["ok"])
+        phone.pump(lambda: phone.timeouts, timeout=5)
+        st = self.health()
+        self.assertEqual(st["faults"]["acks_dropped"], 1)
+        self.assertFalse(st["done"])
+        stalled = [s for s in st["sessions"] if s["stalled"]]
+        self.assertEqual([s["id"] for s in stalled], phone.timeouts)
+        # the resent chunk duplicates what the phone already has
+        phone.send(EP_HEALTH_SYNC, b"\x01" + struct.pack("<I", 0))
+        phone.pump(lambda: self.health()["done"])
+        truth = self.command("health truth")
+        self.assertEqual(truth["generated"]["totals"], truth["acked"]["totals"])
+        self.assertEqual(phone.resent, 1)
+
+    def test_corrupt_next(self):
+        self.start()
+        phone = self.phone()
+        seen = []
+
+        def nack_broken(sid, payload):
+            tag, item_size = phone.sessions[sid]
+            data = payload[10:]
+            crc_ok = struct.unpack("<I", payload[6:10])[0] == stm32_crc(data)
+            whole = len(data) % item_size == 0
+            bad_version = tag == 81 and whole and minute_steps(data[-item_size:])[0] == 0xFF
+            future = tag == 81 and whole and struct.unpack("<I", data[2:6])[0] >= 0xF0000000
+            if not crc_ok or not whole or bad_version or future:
+                seen.append((crc_ok, whole, bad_version, future))
+                return True
+            return False
+
+        phone.nack_policy = nack_broken
+        end = 1764324000
+        for kind in ("crc", "record", "truncate", "range"):
+            end += 7200
+            self.assertTrue(self.command("dlog corrupt-next %s 1 81" % kind)["ok"])
+            self.assertTrue(self.command("health generate 0.1 - %d" % end)["ok"])
+            phone.pump(lambda: self.health()["done"])
+        self.assertEqual(seen, [(False, True, False, False), (True, True, True, False),
+                                (True, False, False, False), (True, True, False, True)])
+        self.assert_exact(phone)
+        # more than 20 NACKs in a row: the watch throws the session's data away
+        self.assertTrue(self.command("dlog corrupt-next record 21 81")["ok"])
+        self.assertTrue(self.command("health generate 0.1 - %d" % (end + 7200))["ok"])
+        phone.pump(lambda: self.health()["done"])
+        st = self.health()
+        minute = [s for s in st["sessions"] if s["tag"] == 81][0]
+        self.assertEqual(minute["nacks"], 4 + 21)
+        self.assertGreater(minute["bytes_discarded"], 0)
+        truth = self.command("health truth")
+        self.assertEqual(truth["discarded"]["totals"]["minute_records"], 8)
+        for key in ("steps", "minute_records", "hr_minutes"):
+            self.assertEqual(truth["generated"]["totals"][key],
+                             truth["acked"]["totals"][key] + truth["discarded"]["totals"][key])
+
+    def test_disconnect_mid_batch(self):
+        self.start()
+        self.assertTrue(self.command("health generate 1")["ok"])
+        self.assertTrue(self.command("disconnect-after-frames 20")["ok"])
+        phone = self.phone()
+        with self.assertRaises((EOFError, ConnectionResetError, BrokenPipeError)):
+            phone.pump(lambda: False)
+        st = self.health()
+        self.assertEqual(st["faults"]["links_dropped"], 1)
+        self.assertGreater(st["bytes"]["pending"], 0)
+        self.assertGreater(st["bytes"]["acked"], 0)
+        first = phone.items
+        phone.close()
+        deadline = time.monotonic() + TIMEOUT
+        while self.command("state")["connected"] and time.monotonic() < deadline:
+            time.sleep(0.02)
+        phone = self.phone()
+        phone.items = first
+        phone.pump(lambda: self.health()["done"])
+        self.assert_exact(phone)
+
+    def test_deterministic_days(self):
+        """The same seed gives the same calendar days, whatever range they are generated in."""
+        midnight = 1764284400   # 2025-11-28 00:00 at UTC+1
+        self.start()
+        a = self.command("health generate 3 42 %d 60" % midnight)
+        wide = self.command("health truth")["generated"]["local_days"]
+        self.stop()
+        self.start()
+        self.assertTrue(self.command("health generate 1 42 %d 60" % midnight)["ok"])
+        narrow = self.command("health truth")["generated"]["local_days"]
+        self.assertEqual(list(narrow), ["2025-11-27"])
+        day = "2025-11-27"
+        self.assertEqual(narrow[day]["minutes"], 1440)
+        # the minutes and the workouts of the day are the same; the night that began the
+        # evening before is outside the narrow range
+        for key in ("steps", "hr_minutes", "hr_samples", "distance_cm", "walks", "runs",
+                    "max_hr", "active_minutes"):
+            self.assertEqual(narrow[day][key], wide[day][key], key)
+        self.stop()
+        self.start()
+        self.assertEqual(self.command("health generate 3 42 %d 60" % midnight), a)
+        self.assertEqual(self.command("health truth")["generated"]["local_days"], wide)
+        self.stop()
+        self.start()
+        self.assertTrue(self.command("health generate 3 43 %d 60" % midnight)["ok"])
+        other = self.command("health truth")["generated"]["local_days"]
+        self.assertNotEqual(other[day]["steps"], wide[day]["steps"])
+
+    def test_record_versions(self):
+        for version, size in ((5, 99), (6, 189), (7, 204), (12, 234), (13, 249), (83, 99)):
+            with self.subTest(version=version):
+                self.start("--health-version", str(version))
+                phone = self.phone()
+                self.assertTrue(self.command("health generate 1.5")["ok"])
+                phone.pump(lambda: self.health()["done"])
+                truth = self.assert_exact(phone)
+                self.assertEqual(self.health()["minute_item_size"], size)
+                totals = truth["generated"]["totals"]
+                self.assertEqual(set(phone.items), {81, 83} if version == 83 else
+                                 {81, 84} if version < 7 else {81, 84, 85})
+                self.assertEqual(totals["hr_samples"] > 0, version not in (5, 6, 83))
+                self.assertGreater(totals["sleep_minutes"], 300)
+                self.assertGreater(totals["deep_sleep_minutes"], 30)
+                phone.close()
+                self.stop()
+                self._cleanups.clear()
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "wb-sim-health.h"
 #include "wb-sim-json.h"
 
 typedef gboolean (*CommandFunc)(WbSimWatch *watch, const WbSimControlHost *host, gpointer user_data,
@@ -23,6 +24,15 @@ typedef struct {
 	const gchar *usage;
 	CommandFunc func;
 } Command;
+
+#define DLOG_USAGE                                                                                 \
+	"dlog open TAG bytes|uint|int ITEM_SIZE [APP_UUID] | dlog send SESSION HEX | "             \
+	"dlog close SESSION | dlog list | dlog drop-acks N | "                                     \
+	"dlog corrupt-next [crc|record|truncate|range|offset] [COUNT] [TAG] | dlog timeout MS"
+#define HEALTH_USAGE                                                                               \
+	"health generate DAYS [SEED] [END_UNIX] [OFFSET_MIN] | health truth | health state | "     \
+	"health version 4|5|6|7|12|13|14|83|legacy | health enable | health disable | "            \
+	"health hold on|off"
 
 static gboolean
 bad_usage(GError **error, const gchar *usage)
@@ -185,8 +195,7 @@ static gboolean
 cmd_dlog(WbSimWatch *watch, const WbSimControlHost *host, gpointer user_data, gchar **argv,
 	 gint64 now_us, JsonBuilder *b, GError **error)
 {
-	static const gchar *usage = "dlog open TAG bytes|uint|int ITEM_SIZE [APP_UUID] | "
-				    "dlog send SESSION HEX | dlog close SESSION | dlog list";
+	static const gchar *usage = DLOG_USAGE;
 	guint64 tag, size, session;
 	WbDatalogItemType type;
 	WbUuid app;
@@ -237,6 +246,126 @@ cmd_dlog(WbSimWatch *watch, const WbSimControlHost *host, gpointer user_data, gc
 		wb_sim_watch_add_datalog(watch, b);
 		return TRUE;
 	}
+	if (g_str_equal(argv[1], "drop-acks")) {
+		guint64 n;
+
+		if (g_strv_length(argv) != 3 || !parse_uint(argv[2], G_MAXUINT32, &n, NULL))
+			return bad_usage(error, usage);
+		wb_sim_watch_dlog_drop_acks(watch, (guint)n);
+		return TRUE;
+	}
+	if (g_str_equal(argv[1], "corrupt-next")) {
+		WbSimCorruption kind = WB_SIM_CORRUPT_RECORD;
+		guint64 count = 1, ctag = 0;
+
+		if (g_strv_length(argv) > 5 ||
+		    (argv[2] != NULL && !wb_sim_corruption_from_string(argv[2], &kind)) ||
+		    (argv[2] != NULL && argv[3] != NULL &&
+		     !parse_uint(argv[3], G_MAXUINT32, &count, NULL)) ||
+		    (argv[2] != NULL && argv[3] != NULL && argv[4] != NULL &&
+		     !parse_uint(argv[4], G_MAXUINT32, &ctag, NULL)))
+			return bad_usage(error, usage);
+		wb_sim_watch_dlog_corrupt_next(watch, kind, (guint)count, (guint32)ctag);
+		json_builder_set_member_name(b, "kind");
+		json_builder_add_string_value(b, wb_sim_corruption_to_string(kind));
+		json_builder_set_member_name(b, "count");
+		json_builder_add_int_value(b, (gint64)count);
+		json_builder_set_member_name(b, "tag");
+		json_builder_add_int_value(b, (gint64)ctag);
+		return TRUE;
+	}
+	if (g_str_equal(argv[1], "timeout")) {
+		guint64 ms;
+
+		if (g_strv_length(argv) != 3 || !parse_uint(argv[2], 24 * 3600 * 1000, &ms, NULL) ||
+		    ms == 0)
+			return bad_usage(error, usage);
+		wb_sim_watch_set_dlog_timeout(watch, (gint64)ms * 1000);
+		return TRUE;
+	}
+	return bad_usage(error, usage);
+}
+
+static gboolean
+cmd_disconnect_after_frames(WbSimWatch *watch, const WbSimControlHost *host, gpointer user_data,
+			    gchar **argv, gint64 now_us, JsonBuilder *b, GError **error)
+{
+	guint64 n;
+
+	if (g_strv_length(argv) != 2 || !parse_uint(argv[1], G_MAXINT32, &n, NULL))
+		return bad_usage(error, "disconnect-after-frames N");
+	wb_sim_watch_disconnect_after_frames(watch, (gint)n);
+	return TRUE;
+}
+
+/* "-" (or nothing) for an optional positional argument left at its default */
+static gboolean
+arg_given(const gchar *arg)
+{
+	return arg != NULL && !g_str_equal(arg, "-");
+}
+
+static gboolean
+cmd_health(WbSimWatch *watch, const WbSimControlHost *host, gpointer user_data, gchar **argv,
+	   gint64 now_us, JsonBuilder *b, GError **error)
+{
+	static const gchar *usage = HEALTH_USAGE;
+	guint n = g_strv_length(argv);
+
+	if (n < 2)
+		return bad_usage(error, usage);
+	if (g_str_equal(argv[1], "generate")) {
+		gdouble days;
+		gchar *end = NULL;
+		guint64 seed = 0, end_utc = 0;
+		gint64 offset = 0;
+		guint32 seed32;
+		gint offset_min;
+
+		if (n < 3 || n > 6)
+			return bad_usage(error, usage);
+		days = g_ascii_strtod(argv[2], &end);
+		if (end == argv[2] || *end != '\0' ||
+		    (arg_given(argv[3]) && !parse_uint(argv[3], G_MAXUINT32, &seed, NULL)) ||
+		    (n > 4 && arg_given(argv[4]) &&
+		     !parse_uint(argv[4], G_MAXUINT32, &end_utc, NULL)) ||
+		    (n > 5 && arg_given(argv[5]) &&
+		     !g_ascii_string_to_signed(argv[5], 10, -16 * 60, 16 * 60, &offset, NULL)))
+			return bad_usage(error, usage);
+		seed32 = (guint32)seed;
+		offset_min = (gint)offset;
+		return wb_sim_watch_health_generate(
+			watch, days, arg_given(argv[3]) ? &seed32 : NULL,
+			n > 4 && arg_given(argv[4]) ? (gint64)end_utc : -1,
+			n > 5 && arg_given(argv[5]) ? &offset_min : NULL, now_us, b, error);
+	}
+	if (g_str_equal(argv[1], "truth") && n == 2) {
+		wb_sim_watch_health_add_truth(watch, b);
+		return TRUE;
+	}
+	if (g_str_equal(argv[1], "state") && n == 2) {
+		json_builder_set_member_name(b, "health");
+		wb_sim_watch_health_add_state(watch, b);
+		return TRUE;
+	}
+	if (g_str_equal(argv[1], "version") && n == 3) {
+		guint64 v;
+
+		if (g_str_equal(argv[2], "legacy"))
+			v = WB_SIM_HEALTH_LEGACY;
+		else if (!parse_uint(argv[2], G_MAXUINT16, &v, NULL))
+			return bad_usage(error, usage);
+		return wb_sim_watch_health_set_version(watch, (guint)v, error);
+	}
+	if ((g_str_equal(argv[1], "enable") || g_str_equal(argv[1], "disable")) && n == 2) {
+		wb_sim_watch_health_set_enabled(watch, g_str_equal(argv[1], "enable"));
+		return TRUE;
+	}
+	if (g_str_equal(argv[1], "hold") && n == 3 &&
+	    (g_str_equal(argv[2], "on") || g_str_equal(argv[2], "off"))) {
+		wb_sim_watch_health_set_hold(watch, g_str_equal(argv[2], "on"), now_us);
+		return TRUE;
+	}
 	return bad_usage(error, usage);
 }
 
@@ -263,10 +392,9 @@ static const Command commands[] = {
 	{"reboot", "reboot", cmd_reboot},
 	{"ping", "ping", cmd_ping},
 	{"press", "press ITEM_UUID ACTION_ID [REPLY TEXT]", cmd_press},
-	{"dlog",
-	 "dlog open TAG bytes|uint|int ITEM_SIZE [APP_UUID] | dlog send SESSION HEX | "
-	 "dlog close SESSION | dlog list",
-	 cmd_dlog},
+	{"dlog", DLOG_USAGE, cmd_dlog},
+	{"health", HEALTH_USAGE, cmd_health},
+	{"disconnect-after-frames", "disconnect-after-frames N", cmd_disconnect_after_frames},
 	{"help", "help", cmd_help},
 	{"quit", "quit", cmd_quit},
 };

@@ -19,18 +19,23 @@
 #include "wb-blobdb.h"
 #include "wb-crc.h"
 #include "wb-frame.h"
+#include "wb-health.h"
 #include "wb-logs.h"
 #include "wb-putbytes.h"
 #include "wb-screenshot.h"
 #include "wb-sim-blobdb.h"
+#include "wb-sim-health.h"
 #include "wb-sim-json.h"
 #include "wb-sysmsg.h"
 #include "wb-timeline.h"
 
 G_DEFINE_QUARK(wb - sim - error - quark, wb_sim_error)
 
-/* §6.4: the watch waits 30 s for the phone's ACK of an OpenSession or SendData */
+/* §6.4: the watch waits 30 s for the phone's ACK of an OpenSession or SendData (the default of
+ * wb_sim_watch_set_dlog_timeout()) */
 #define DLS_ACK_TIMEOUT_US (30 * G_USEC_PER_SEC)
+/* Acknowledged bytes at the front of a session's buffer are dropped in one go past this */
+#define DLS_COMPACT_BYTES 65536
 /* §6.4: more than 20 NACKs in a row make the watch throw the session's data away */
 #define DLS_MAX_CONSECUTIVE_NACKS 20
 /* A NACKed OpenSession is re-sent; not at once, so a phone that NACKs opens does not make the
@@ -57,8 +62,11 @@ typedef enum {
 typedef struct {
 	guint8 id;
 	WbDatalogOpenSession open;
-	GByteArray *pending; /* logged, not yet acknowledged; the first in_flight bytes are sent */
+	GByteArray *pending; /* logged; bytes before head are acknowledged, not yet dropped */
+	gsize head;          /* the unacknowledged data starts here; its first in_flight are sent */
 	gsize in_flight;
+	gboolean health; /* a session of the health generator: counted in the ground truth */
+	gboolean flush;  /* asked to send everything (HealthSync, EmptySession) while held */
 	DlsState state;
 	gboolean stalled; /* timed out: wait for a reason to try again */
 	gint64 deadline;  /* ACK timeout (opening, sending) or re-open time (needs open) */
@@ -71,6 +79,7 @@ typedef struct {
 	guint64 bytes_logged;
 	guint64 bytes_acked;
 	guint64 bytes_discarded;
+	guint corrupted_sent;
 } Dls;
 
 typedef enum {
@@ -172,6 +181,35 @@ struct _WbSimWatch {
 	/* data logging */
 	GPtrArray *dls; /* of Dls */
 	gboolean dls_send_enabled;
+	gint64 dls_timeout_us;
+
+	/* health (wb-sim-health.h) */
+	gboolean has_seed;
+	guint32 seed;
+	gboolean health_enabled;
+	guint health_version;
+	gboolean health_hold;
+	gint64 health_from; /* generated range, UTC; -1 before the first generate */
+	gint64 health_to;
+	gint32 health_offset; /* utc_to_local of the last generate */
+	guint32 health_seed;  /* seed of the last generate */
+	guint health_generations;
+	guint health_sync_requests;
+	guint health_sync_nacks;
+	WbSimHealthTruth *truth_generated;
+	WbSimHealthTruth *truth_acked;
+	WbSimHealthTruth *truth_discarded;
+
+	/* fault knobs */
+	guint drop_acks;
+	guint acks_dropped;
+	WbSimCorruption corrupt_kind;
+	guint corrupt_count;
+	guint32 corrupt_tag; /* 0: any session */
+	guint corrupted_sent;
+	gint disconnect_after_frames; /* -1: off */
+	gboolean link_dropping;       /* frames are swallowed until the link is dropped */
+	guint links_dropped;
 
 	/* PutBytes */
 	GPtrArray *pb_objects; /* of PbObject */
@@ -466,6 +504,12 @@ emit(WbSimWatch *self, guint16 endpoint, const GByteArray *payload)
 			wb_endpoint_to_string(endpoint));
 		return;
 	}
+	if (self->link_dropping) {
+		/* disconnect-after-frames: the link is going down, this frame is lost */
+		g_debug("[watchsim] link dropping: %u bytes on '%s' lost", payload->len,
+			wb_endpoint_to_string(endpoint));
+		return;
+	}
 	if (!wb_frame_encode(frame, endpoint, payload->data, payload->len, &error)) {
 		g_critical("[watchsim] cannot frame a message for '%s': %s",
 			   wb_endpoint_to_string(endpoint), error->message);
@@ -473,6 +517,12 @@ emit(WbSimWatch *self, guint16 endpoint, const GByteArray *payload)
 	}
 	self->frames_out++;
 	self->cb.send_frame(frame->data, frame->len, self->user_data);
+	if (self->disconnect_after_frames > 0 && --self->disconnect_after_frames == 0) {
+		/* dropped from wb_sim_watch_tick(), due at once: the caller may be in the
+		 * middle of changing a session */
+		self->disconnect_after_frames = -1;
+		self->link_dropping = TRUE;
+	}
 }
 
 /* A message we build ourselves failed to encode: a bug in the simulator */
@@ -588,6 +638,16 @@ set_member_str(JsonBuilder *b, const gchar *name, const gchar *v)
 }
 
 static void
+add_optional_uint(JsonBuilder *b, const gchar *name, gboolean has, guint32 v)
+{
+	json_builder_set_member_name(b, name);
+	if (has)
+		json_builder_add_int_value(b, v);
+	else
+		json_builder_add_null_value(b);
+}
+
+static void
 set_member_bool(JsonBuilder *b, const gchar *name, gboolean v)
 {
 	json_builder_set_member_name(b, name);
@@ -653,6 +713,15 @@ wb_sim_watch_new(const WbSimIdentity *identity, const WbSimWatchCallbacks *callb
 	self->installed_apps = g_array_new(FALSE, FALSE, sizeof(WbUuid));
 	self->dls = g_ptr_array_new_with_free_func((GDestroyNotify)dls_free);
 	self->dls_send_enabled = TRUE;
+	self->dls_timeout_us = DLS_ACK_TIMEOUT_US;
+	self->health_enabled = TRUE;
+	self->health_version = WB_SIM_HEALTH_DEFAULT_VERSION;
+	self->health_from = -1;
+	self->health_to = -1;
+	self->truth_generated = wb_sim_health_truth_new();
+	self->truth_acked = wb_sim_health_truth_new();
+	self->truth_discarded = wb_sim_health_truth_new();
+	self->disconnect_after_frames = -1;
 	self->pb_objects = g_ptr_array_new_with_free_func((GDestroyNotify)pb_object_free);
 	self->pb_deadline = -1;
 	return self;
@@ -676,6 +745,9 @@ wb_sim_watch_free(WbSimWatch *self)
 	g_array_unref(self->installed_apps);
 	g_free(self->fetch);
 	g_ptr_array_unref(self->dls);
+	wb_sim_health_truth_free(self->truth_generated);
+	wb_sim_health_truth_free(self->truth_acked);
+	wb_sim_health_truth_free(self->truth_discarded);
 	g_ptr_array_unref(self->pb_objects);
 	g_clear_pointer(&self->last_action_response, json_node_unref);
 	g_free(self->fw_update);
@@ -697,12 +769,15 @@ wb_sim_watch_get_identity(const WbSimWatch *self)
 /**
  * wb_sim_watch_set_seed:
  * @self: the watch
- * @seed: the seed of everything random (PutBytes tokens)
+ * @seed: the seed of everything random (PutBytes tokens) and the default seed of the health
+ *   generator
  */
 void
 wb_sim_watch_set_seed(WbSimWatch *self, guint32 seed)
 {
 	g_rand_set_seed(self->rand, seed);
+	self->has_seed = TRUE;
+	self->seed = seed;
 }
 
 /**
@@ -764,6 +839,10 @@ send_app_run_state(WbSimWatch *self, WbAppRunStateCommand command, const WbUuid 
 
 static void dls_session_opened(WbSimWatch *self, gint64 now_us);
 static void dls_session_closed(WbSimWatch *self);
+static const guint8 *dls_data(const Dls *s);
+static gsize dls_len(const Dls *s);
+static void dls_count(WbSimWatch *self, const Dls *s, WbSimHealthTruth *truth, const guint8 *data,
+		      gsize len);
 
 /**
  * wb_sim_watch_connected:
@@ -810,6 +889,8 @@ wb_sim_watch_disconnected(WbSimWatch *self, gint64 now_us)
 	if (!self->connected)
 		return;
 	self->connected = FALSE;
+	/* a disconnect-after-frames drop still due is overtaken by this one */
+	self->link_dropping = FALSE;
 	wb_frame_decoder_reset(self->decoder);
 	dls_session_closed(self);
 	sim_print(self, "-- session %u closed", self->sessions);
@@ -1031,6 +1112,11 @@ factory_reset(WbSimWatch *self)
 {
 	wb_sim_blobdb_reset(self->blobdb);
 	g_array_set_size(self->installed_apps, 0);
+	/* health data still on the watch is lost: count it as discarded */
+	for (guint i = 0; i < self->dls->len; i++) {
+		const Dls *s = g_ptr_array_index(self->dls, i);
+		dls_count(self, s, self->truth_discarded, dls_data(s), dls_len(s));
+	}
 	g_ptr_array_set_size(self->dls, 0);
 	self->pb_active = NULL;
 	g_ptr_array_set_size(self->pb_objects, 0);
@@ -1678,6 +1764,33 @@ dls_find(WbSimWatch *self, guint8 id)
 	return NULL;
 }
 
+/* The logged data not yet acknowledged */
+static const guint8 *
+dls_data(const Dls *s)
+{
+	return s->pending->data + s->head;
+}
+
+static gsize
+dls_len(const Dls *s)
+{
+	return s->pending->len - s->head;
+}
+
+/* §6.4: drops @n acknowledged bytes from the front */
+static void
+dls_consume(Dls *s, gsize n)
+{
+	s->head += n;
+	if (s->head >= s->pending->len) {
+		g_byte_array_set_size(s->pending, 0);
+		s->head = 0;
+	} else if (s->head > DLS_COMPACT_BYTES && s->head > s->pending->len / 2) {
+		g_byte_array_remove_range(s->pending, 0, (guint)s->head);
+		s->head = 0;
+	}
+}
+
 static void
 dls_emit(WbSimWatch *self, const WbDatalogMessage *msg)
 {
@@ -1699,37 +1812,186 @@ dls_send_open(WbSimWatch *self, Dls *s, gint64 now_us)
 	msg.open = s->open;
 	s->in_flight = 0;
 	s->state = DLS_OPENING;
-	s->deadline = now_us + DLS_ACK_TIMEOUT_US;
+	s->deadline = now_us + self->dls_timeout_us;
 	s->opens_sent++;
 	sim_print(self, "→ datalog: open session %u tag %u (%u-byte items)", s->id, s->open.tag,
 		  s->open.item_size);
 	dls_emit(self, &msg);
 }
 
+/* Sets the time fields of every item of a health tag to 2097 (range) or the local offsets out
+ * of range (offset). FALSE if the tag has no such fields. */
+static gboolean
+corrupt_items(guint32 tag, guint16 item_size, WbSimCorruption kind, GByteArray *data)
+{
+	const guint32 future = 0xF0000000u; /* 2097-08-06 */
+	const gint32 bad_offset = 200000;   /* +55 h */
+
+	for (gsize off = 0; off + item_size <= data->len; off += item_size) {
+		guint8 *p = data->data + off;
+
+		switch (tag) {
+		case WB_HEALTH_TAG_MINUTE_DATA: {
+			/* §7.2: time_utc at 2, local offset (15-minute units) at 6 */
+			if (kind == WB_SIM_CORRUPT_RANGE) {
+				guint32 t = future + (guint32)(off / item_size) * 900;
+				memcpy(p + 2, (guint32[]){GUINT32_TO_LE(t)}, 4);
+			} else {
+				p[6] = 127; /* +31:45 */
+			}
+			break;
+		}
+		case WB_HEALTH_TAG_ACTIVITY_SESSION:
+			/* §7.3: utc_to_local at 6, start_utc at 10 */
+			if (kind == WB_SIM_CORRUPT_RANGE)
+				memcpy(p + 10, (guint32[]){GUINT32_TO_LE(future)}, 4);
+			else
+				memcpy(p + 6, (gint32[]){GINT32_TO_LE(bad_offset)}, 4);
+			break;
+		case WB_HEALTH_TAG_LEGACY_SLEEP:
+			/* §7.4: utc_to_local at 2, start at 6, end at 10 */
+			if (kind == WB_SIM_CORRUPT_RANGE) {
+				memcpy(p + 6, (guint32[]){GUINT32_TO_LE(future)}, 4);
+				memcpy(p + 10, (guint32[]){GUINT32_TO_LE(future + 28800)}, 4);
+			} else {
+				memcpy(p + 2, (gint32[]){GINT32_TO_LE(bad_offset)}, 4);
+			}
+			break;
+		case WB_HEALTH_TAG_PROTOBUF_LOG: {
+			g_auto(WbHealthHrLog) log = {0};
+			g_autoptr(GByteArray) item = g_byte_array_new();
+
+			if (!wb_health_hr_log_decode(p, item_size, &log, NULL))
+				return FALSE;
+			for (guint i = 0; i < log.samples->len; i++) {
+				WbHealthHrSample *smp =
+					&g_array_index(log.samples, WbHealthHrSample, i);
+				if (kind == WB_SIM_CORRUPT_RANGE)
+					smp->time_utc = future + (smp->time_utc % 86400);
+				else
+					smp->utc_to_local = bad_offset;
+			}
+			if (!wb_health_hr_log_encode(&log, item_size, item, NULL))
+				return FALSE;
+			memcpy(p, item->data, item_size);
+			break;
+		}
+		default:
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* Breaks the last item (record) */
+static void
+corrupt_last_item(guint32 tag, guint16 item_size, GByteArray *data)
+{
+	guint8 *p = data->data + data->len - item_size;
+
+	switch (tag) {
+	case WB_HEALTH_TAG_MINUTE_DATA:
+		/* §7.2: a version no firmware has */
+		p[0] = 0xFF;
+		p[1] = 0x00;
+		return;
+	case WB_HEALTH_TAG_ACTIVITY_SESSION:
+		/* §7.3: activity type 99 */
+		p[4] = 99;
+		p[5] = 0;
+		return;
+	case WB_HEALTH_TAG_LEGACY_SLEEP:
+		/* §7.4: version 2: bit 0 clear, not parseable */
+		p[0] = 2;
+		p[1] = 0;
+		return;
+	case WB_HEALTH_TAG_PROTOBUF_LOG:
+		/* §7.5: the payload is a group-start wire type, then garbage */
+		if (item_size > 8)
+			memset(p + 2, 0xFB, 6);
+		return;
+	default:
+		p[0] ^= 0xFF;
+		return;
+	}
+}
+
+/* What goes on the air instead of the intact chunk (fault knob dlog corrupt-next) */
+static void
+dls_corrupt(WbSimWatch *self, const Dls *s, GByteArray *data, guint32 *crc)
+{
+	WbSimCorruption kind = self->corrupt_kind;
+	guint16 item_size = s->open.item_size;
+
+	switch (kind) {
+	case WB_SIM_CORRUPT_CRC:
+		*crc ^= 0xDEADBEEFu;
+		return;
+	case WB_SIM_CORRUPT_RECORD:
+		corrupt_last_item(s->open.tag, item_size, data);
+		break;
+	case WB_SIM_CORRUPT_TRUNCATE:
+		if (data->len <= 1) {
+			*crc ^= 0xDEADBEEFu;
+			return;
+		}
+		g_byte_array_set_size(data, data->len - MAX(item_size / 2, 1));
+		break;
+	case WB_SIM_CORRUPT_RANGE:
+	case WB_SIM_CORRUPT_OFFSET:
+		if (!corrupt_items(s->open.tag, item_size, kind, data))
+			corrupt_last_item(s->open.tag, item_size, data);
+		break;
+	}
+	*crc = wb_crc_stm32(data->data, data->len);
+}
+
 static void
 dls_send_data(WbSimWatch *self, Dls *s, gint64 now_us)
 {
 	gsize max_items = WB_DATALOG_MAX_DATA_LEN / s->open.item_size;
-	gsize n = MIN(s->pending->len, max_items * s->open.item_size);
-	g_autoptr(GBytes) data = g_bytes_new(s->pending->data, n);
+	gsize n = MIN(dls_len(s), max_items * s->open.item_size);
+	g_autoptr(GByteArray) air = g_byte_array_new();
+	g_autoptr(GBytes) data = NULL;
 	WbDatalogMessage msg = {.command = WB_DATALOG_CMD_SEND_DATA, .session_id = s->id};
+	const gchar *corrupted = NULL;
 
+	g_byte_array_append(air, dls_data(s), (guint)n);
 	msg.send.items_left = WB_DATALOG_ITEMS_LEFT_UNKNOWN;
-	msg.send.crc = wb_crc_stm32(s->pending->data, n);
+	msg.send.crc = wb_crc_stm32(air->data, air->len);
+	if (self->corrupt_count > 0 &&
+	    (self->corrupt_tag == 0 || self->corrupt_tag == s->open.tag)) {
+		dls_corrupt(self, s, air, &msg.send.crc);
+		self->corrupt_count--;
+		self->corrupted_sent++;
+		s->corrupted_sent++;
+		corrupted = wb_sim_corruption_to_string(self->corrupt_kind);
+	}
+	data = g_bytes_new(air->data, air->len);
 	msg.send.data = data;
 	s->in_flight = n;
 	s->state = DLS_SENDING;
-	s->deadline = now_us + DLS_ACK_TIMEOUT_US;
+	s->deadline = now_us + self->dls_timeout_us;
 	s->data_sent++;
-	sim_print(self, "→ datalog: send data session %u, %" G_GSIZE_FORMAT " bytes", s->id, n);
+	sim_print(self, "→ datalog: send data session %u, %" G_GSIZE_FORMAT " bytes%s%s%s", s->id,
+		  n, corrupted != NULL ? " (corrupted: " : "", corrupted != NULL ? corrupted : "",
+		  corrupted != NULL ? ")" : "");
 	dls_emit(self, &msg);
+}
+
+/* Held health data waits for a HealthSync or EmptySession (health hold) */
+static gboolean
+dls_may_send(WbSimWatch *self, const Dls *s)
+{
+	return dls_len(s) > 0 && self->dls_send_enabled &&
+	       !(s->health && self->health_hold && !s->flush);
 }
 
 /* Moves a session on if it can: open it, or send its next chunk */
 static void
 dls_pump(WbSimWatch *self, Dls *s, gint64 now_us)
 {
-	if (!self->connected || s->stalled)
+	if (!self->connected || s->stalled || self->link_dropping)
 		return;
 	switch (s->state) {
 	case DLS_NEEDS_OPEN:
@@ -1737,7 +1999,7 @@ dls_pump(WbSimWatch *self, Dls *s, gint64 now_us)
 			dls_send_open(self, s, now_us);
 		return;
 	case DLS_READY:
-		if (s->pending->len > 0 && self->dls_send_enabled)
+		if (dls_may_send(self, s))
 			dls_send_data(self, s, now_us);
 		return;
 	case DLS_OPENING:
@@ -1746,7 +2008,8 @@ dls_pump(WbSimWatch *self, Dls *s, gint64 now_us)
 	}
 }
 
-/* A reason to try again: the handshake, ReportOpenSessions (@force_open), SetSendEnable */
+/* A reason to try again: the handshake, ReportOpenSessions (@force_open), SetSendEnable,
+ * HealthSync */
 static void
 dls_trigger_all(WbSimWatch *self, gint64 now_us, gboolean force_open)
 {
@@ -1755,7 +2018,7 @@ dls_trigger_all(WbSimWatch *self, gint64 now_us, gboolean force_open)
 
 		s->stalled = FALSE;
 		if (force_open) {
-			if (self->connected)
+			if (self->connected && !self->link_dropping)
 				dls_send_open(self, s, now_us);
 			continue;
 		}
@@ -1788,9 +2051,29 @@ dls_session_closed(WbSimWatch *self)
 	}
 }
 
+/* Counts bytes the watch deletes in one of the truths (health sessions only) */
+static void
+dls_count(WbSimWatch *self, const Dls *s, WbSimHealthTruth *truth, const guint8 *data, gsize len)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!s->health || len == 0)
+		return;
+	if (!wb_sim_health_truth_add(truth, s->open.tag, s->open.item_size, data, len, &error))
+		g_warning("[watchsim] health session %u: own data does not decode: %s", s->id,
+			  error->message);
+}
+
 static void
 dls_ack(WbSimWatch *self, Dls *s, gint64 now_us)
 {
+	if (s->state == DLS_SENDING && self->drop_acks > 0) {
+		/* dlog drop-acks: as if this ACK was lost on the way */
+		self->drop_acks--;
+		self->acks_dropped++;
+		sim_print(self, "-- datalog: ACK of session %u dropped (fault knob)", s->id);
+		return;
+	}
 	s->acks++;
 	switch (s->state) {
 	case DLS_OPENING:
@@ -1799,12 +2082,15 @@ dls_ack(WbSimWatch *self, Dls *s, gint64 now_us)
 		break;
 	case DLS_SENDING:
 		/* §6.4: the only point where logged data is discarded normally */
-		g_byte_array_remove_range(s->pending, 0, (guint)s->in_flight);
+		dls_count(self, s, self->truth_acked, dls_data(s), s->in_flight);
+		dls_consume(s, s->in_flight);
 		s->bytes_acked += s->in_flight;
 		s->in_flight = 0;
 		s->consecutive_nacks = 0;
 		s->state = DLS_READY;
 		s->deadline = -1;
+		if (dls_len(s) == 0)
+			s->flush = FALSE;
 		break;
 	case DLS_NEEDS_OPEN:
 	case DLS_READY:
@@ -1828,12 +2114,20 @@ dls_nack(WbSimWatch *self, Dls *s, gint64 now_us)
 		s->in_flight = 0;
 		s->consecutive_nacks++;
 		if (s->consecutive_nacks > DLS_MAX_CONSECUTIVE_NACKS) {
-			s->bytes_discarded += s->pending->len;
-			g_byte_array_set_size(s->pending, 0);
+			gsize n = dls_len(s);
+
+			dls_count(self, s, self->truth_discarded, dls_data(s), n);
+			s->bytes_discarded += n;
+			dls_consume(s, n);
 			s->consecutive_nacks = 0;
+			s->flush = FALSE;
+			g_message("[watchsim] data logging session %u (tag %u): more than %d NACKs "
+				  "in a row, %" G_GSIZE_FORMAT " bytes discarded",
+				  s->id, s->open.tag, DLS_MAX_CONSECUTIVE_NACKS, n);
 			sim_print(self,
-				  "-- datalog: session %u: more than %d NACKs, data discarded",
-				  s->id, DLS_MAX_CONSECUTIVE_NACKS);
+				  "-- datalog: session %u: more than %d NACKs, %" G_GSIZE_FORMAT
+				  " bytes discarded",
+				  s->id, DLS_MAX_CONSECUTIVE_NACKS, n);
 		}
 		/* the data is kept and the session re-opened */
 		s->state = DLS_NEEDS_OPEN;
@@ -1913,6 +2207,7 @@ handle_data_logging(WbSimWatch *self, const guint8 *payload, gsize len, gint64 n
 		s = dls_find(self, msg.session_id);
 		if (s != NULL) {
 			s->stalled = FALSE;
+			s->flush = dls_len(s) > 0;
 			dls_pump(self, s, now_us);
 		}
 		return;
@@ -1939,6 +2234,37 @@ handle_data_logging(WbSimWatch *self, const guint8 *payload, gsize len, gint64 n
 	}
 }
 
+static Dls *
+dls_new_session(WbSimWatch *self, guint32 tag, WbDatalogItemType item_type, guint16 item_size,
+		const WbUuid *app_uuid, gint64 now_us, GError **error)
+{
+	Dls *s;
+	guint id;
+
+	for (id = 0; id < 256; id++) {
+		if (dls_find(self, (guint8)id) == NULL)
+			break;
+	}
+	if (id == 256) {
+		g_set_error_literal(error, WB_SIM_ERROR, WB_SIM_ERROR_FAILED,
+				    "all 256 session ids are in use");
+		return NULL;
+	}
+	s = g_new0(Dls, 1);
+	s->id = (guint8)id;
+	if (app_uuid != NULL)
+		s->open.app_uuid = *app_uuid;
+	s->open.timestamp = (guint32)watch_utc(self, now_us);
+	s->open.tag = tag;
+	s->open.item_type = item_type;
+	s->open.item_size = item_size;
+	s->pending = g_byte_array_new();
+	s->state = DLS_NEEDS_OPEN;
+	s->deadline = -1;
+	g_ptr_array_add(self->dls, s);
+	return s;
+}
+
 /**
  * wb_sim_watch_dlog_open:
  * @self: the watch
@@ -1959,7 +2285,6 @@ wb_sim_watch_dlog_open(WbSimWatch *self, guint32 tag, WbDatalogItemType item_typ
 		       guint16 item_size, const WbUuid *app_uuid, gint64 now_us, GError **error)
 {
 	Dls *s;
-	guint id;
 
 	/* §6.2: integers are 1, 2 or 4 bytes; an item must fit one SendData */
 	if (item_size == 0 || item_size > WB_DATALOG_MAX_DATA_LEN ||
@@ -1969,29 +2294,21 @@ wb_sim_watch_dlog_open(WbSimWatch *self, guint32 tag, WbDatalogItemType item_typ
 			    "item size %u does not fit item type %u", item_size, (guint)item_type);
 		return -1;
 	}
-	for (id = 0; id < 256; id++) {
-		if (dls_find(self, (guint8)id) == NULL)
-			break;
-	}
-	if (id == 256) {
-		g_set_error_literal(error, WB_SIM_ERROR, WB_SIM_ERROR_FAILED,
-				    "all 256 session ids are in use");
+	s = dls_new_session(self, tag, item_type, item_size, app_uuid, now_us, error);
+	if (s == NULL)
 		return -1;
-	}
-	s = g_new0(Dls, 1);
-	s->id = (guint8)id;
-	if (app_uuid != NULL)
-		s->open.app_uuid = *app_uuid;
-	s->open.timestamp = (guint32)watch_utc(self, now_us);
-	s->open.tag = tag;
-	s->open.item_type = item_type;
-	s->open.item_size = item_size;
-	s->pending = g_byte_array_new();
-	s->state = DLS_NEEDS_OPEN;
-	s->deadline = -1;
-	g_ptr_array_add(self->dls, s);
 	dls_pump(self, s, now_us);
-	return (gint)id;
+	return (gint)s->id;
+}
+
+/* Appends whole items to a session and sends them if it can */
+static void
+dls_log(WbSimWatch *self, Dls *s, const guint8 *data, gsize len, gint64 now_us)
+{
+	g_byte_array_append(s->pending, data, (guint)len);
+	s->bytes_logged += len;
+	s->stalled = FALSE;
+	dls_pump(self, s, now_us);
 }
 
 /**
@@ -2019,16 +2336,19 @@ wb_sim_watch_dlog_send(WbSimWatch *self, guint8 session_id, const guint8 *data, 
 			    session_id);
 		return FALSE;
 	}
+	if (s->health) {
+		/* the ground truth counts only what the generator logged */
+		g_set_error(error, WB_SIM_ERROR, WB_SIM_ERROR_INVALID_ARGS,
+			    "session %u belongs to the health generator", session_id);
+		return FALSE;
+	}
 	if (len == 0 || !wb_datalog_check_items(len, s->open.item_size, &local)) {
 		g_set_error(error, WB_SIM_ERROR, WB_SIM_ERROR_INVALID_ARGS,
 			    "%" G_GSIZE_FORMAT " bytes are not whole %u-byte items", len,
 			    s->open.item_size);
 		return FALSE;
 	}
-	g_byte_array_append(s->pending, data, (guint)len);
-	s->bytes_logged += len;
-	s->stalled = FALSE;
-	dls_pump(self, s, now_us);
+	dls_log(self, s, data, len, now_us);
 	return TRUE;
 }
 
@@ -2059,8 +2379,458 @@ wb_sim_watch_dlog_close(WbSimWatch *self, guint8 session_id, gint64 now_us, GErr
 		sim_print(self, "→ datalog: close session %u", session_id);
 		dls_emit(self, &msg);
 	}
+	/* health data thrown away with its session counts as discarded */
+	dls_count(self, s, self->truth_discarded, dls_data(s), dls_len(s));
 	g_ptr_array_remove(self->dls, s);
 	return TRUE;
+}
+
+/**
+ * wb_sim_watch_set_dlog_timeout:
+ * @self: the watch
+ * @timeout_us: how long a session waits for an ACK before it sends Timeout (§6.4: 30 s)
+ */
+void
+wb_sim_watch_set_dlog_timeout(WbSimWatch *self, gint64 timeout_us)
+{
+	self->dls_timeout_us = MAX(timeout_us, 1);
+}
+
+/**
+ * wb_sim_watch_dlog_drop_acks:
+ * @self: the watch
+ * @count: how many ACKs of SendData to ignore, from now on
+ *
+ * A fault knob: the next @count ACKs of SendData (of any session) are ignored as if lost on
+ * the way, so the session times out and sends the same data again later. Replaces any count
+ * still pending; 0 switches it off.
+ */
+void
+wb_sim_watch_dlog_drop_acks(WbSimWatch *self, guint count)
+{
+	self->drop_acks = count;
+}
+
+/**
+ * wb_sim_watch_dlog_corrupt_next:
+ * @self: the watch
+ * @kind: how to break them
+ * @count: how many SendData messages to break; 0 switches the knob off
+ * @tag: only SendData of sessions with this tag; 0 for any
+ *
+ * A fault knob: the next @count SendData messages carry broken data (#WbSimCorruption). The
+ * stored data stays intact, so a NACK makes the watch send the intact data later.
+ */
+void
+wb_sim_watch_dlog_corrupt_next(WbSimWatch *self, WbSimCorruption kind, guint count, guint32 tag)
+{
+	self->corrupt_kind = kind;
+	self->corrupt_count = count;
+	self->corrupt_tag = tag;
+}
+
+/**
+ * wb_sim_watch_disconnect_after_frames:
+ * @self: the watch
+ * @frames: drop the link after this many more frames sent; -1 (or 0) switches it off
+ *
+ * A fault knob: the link goes down right after the @frames-th frame from now, wherever the
+ * watch is (in the middle of a data-logging batch, typically). Frames the watch would send
+ * after it are lost. The host is asked to close the link (the drop_link callback).
+ */
+void
+wb_sim_watch_disconnect_after_frames(WbSimWatch *self, gint frames)
+{
+	self->disconnect_after_frames = frames > 0 ? frames : -1;
+}
+
+/* ------------------------------------------------------------------ health */
+
+static const gchar *const corruption_names[] = {
+	[WB_SIM_CORRUPT_CRC] = "crc",           [WB_SIM_CORRUPT_RECORD] = "record",
+	[WB_SIM_CORRUPT_TRUNCATE] = "truncate", [WB_SIM_CORRUPT_RANGE] = "range",
+	[WB_SIM_CORRUPT_OFFSET] = "offset",
+};
+
+/**
+ * wb_sim_corruption_from_string:
+ * @name: "crc", "record", "truncate", "range" or "offset"
+ * @out: (out): the kind
+ *
+ * Returns: %TRUE if @name is known
+ */
+gboolean
+wb_sim_corruption_from_string(const gchar *name, WbSimCorruption *out)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(corruption_names); i++) {
+		if (g_str_equal(name, corruption_names[i])) {
+			*out = (WbSimCorruption)i;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/**
+ * wb_sim_corruption_to_string:
+ * @kind: a kind
+ *
+ * Returns: its name
+ */
+const gchar *
+wb_sim_corruption_to_string(WbSimCorruption kind)
+{
+	if ((guint)kind < G_N_ELEMENTS(corruption_names))
+		return corruption_names[kind];
+	return "unknown";
+}
+
+static void
+handle_health_sync(WbSimWatch *self, const guint8 *payload, gsize len, gint64 now_us)
+{
+	WbHealthSyncMessage msg = {0};
+	g_autoptr(GByteArray) out = g_byte_array_new();
+	g_autoptr(GError) error = NULL;
+	WbHealthSyncMessage ack = {.command = WB_HEALTH_SYNC_CMD_ACK};
+
+	if (!wb_health_sync_decode(payload, len, &msg, &error)) {
+		malformed(self, WB_ENDPOINT_HEALTH_SYNC, error);
+		return;
+	}
+	if (msg.command != WB_HEALTH_SYNC_CMD_SYNC) {
+		sim_print(self, "← health-sync: an ACK from the phone, ignored");
+		return;
+	}
+	self->health_sync_requests++;
+	sim_print(self, "← health-sync: sync (%u s since the last)", msg.seconds_since_last_sync);
+	/* §7.6: the answer goes out once the flush is queued; NACK without health tracking */
+	ack.ack = self->health_enabled;
+	if (!ack.ack)
+		self->health_sync_nacks++;
+	if (!wb_health_sync_encode(&ack, out, &error)) {
+		encode_failed("HealthSync ACK", error);
+		return;
+	}
+	sim_print(self, "→ health-sync: %s", ack.ack ? "ack" : "nack (health disabled)");
+	emit(self, WB_ENDPOINT_HEALTH_SYNC, out);
+	if (!ack.ack)
+		return;
+	/* FW health_sync_endpoint.c: then every data-logging session sends what it has */
+	for (guint i = 0; i < self->dls->len; i++) {
+		Dls *s = g_ptr_array_index(self->dls, i);
+		s->flush = dls_len(s) > 0;
+	}
+	dls_trigger_all(self, now_us, FALSE);
+}
+
+/**
+ * wb_sim_watch_health_set_version:
+ * @self: the watch
+ * @version: a firmware variant (wb_sim_health_version_is_valid())
+ * @error: return location for a #GError
+ *
+ * Selects the records later wb_sim_watch_health_generate() calls log. Data already logged is
+ * sent as it was logged (in its own sessions).
+ *
+ * Returns: %TRUE if @version is valid
+ */
+gboolean
+wb_sim_watch_health_set_version(WbSimWatch *self, guint version, GError **error)
+{
+	if (!wb_sim_health_version_is_valid(version)) {
+		g_set_error(error, WB_SIM_ERROR, WB_SIM_ERROR_INVALID_ARGS,
+			    "health version %u is not one of 4, 5, 6, 7, 12, 13, 14 or 83 (legacy)",
+			    version);
+		return FALSE;
+	}
+	self->health_version = version;
+	return TRUE;
+}
+
+/**
+ * wb_sim_watch_health_set_enabled:
+ * @self: the watch
+ * @enabled: whether the watch tracks health
+ *
+ * A watch without health tracking answers HealthSync with NACK (§7.6).
+ */
+void
+wb_sim_watch_health_set_enabled(WbSimWatch *self, gboolean enabled)
+{
+	self->health_enabled = enabled;
+}
+
+/**
+ * wb_sim_watch_health_set_hold:
+ * @self: the watch
+ * @hold: hold health data until asked
+ * @now_us: the monotonic time now
+ *
+ * While held, health sessions open but send their data only when the phone asks (HealthSync,
+ * or EmptySession for one session), as the firmware holds small amounts of data for its
+ * periodic flush; each request sends everything the session has at that point. Not held (the
+ * default), data goes out as soon as it is logged.
+ */
+void
+wb_sim_watch_health_set_hold(WbSimWatch *self, gboolean hold, gint64 now_us)
+{
+	self->health_hold = hold;
+	if (!hold)
+		dls_trigger_all(self, now_us, FALSE);
+}
+
+/* The health session for @tag with @item_size, created if needed */
+static Dls *
+health_session(WbSimWatch *self, guint32 tag, guint16 item_size, gint64 now_us, GError **error)
+{
+	Dls *s;
+
+	for (guint i = 0; i < self->dls->len; i++) {
+		s = g_ptr_array_index(self->dls, i);
+		if (s->health && s->open.tag == tag && s->open.item_size == item_size)
+			return s;
+	}
+	s = dls_new_session(self, tag, WB_DATALOG_ITEM_BYTE_ARRAY, item_size, NULL, now_us, error);
+	if (s != NULL)
+		s->health = TRUE;
+	return s;
+}
+
+static gboolean
+health_log(WbSimWatch *self, guint32 tag, guint16 item_size, const GByteArray *items, gint64 now_us,
+	   JsonBuilder *b, const gchar *name, GError **error)
+{
+	Dls *s;
+
+	json_builder_set_member_name(b, name);
+	json_builder_add_int_value(b, items->len / item_size);
+	if (items->len == 0)
+		return TRUE;
+	s = health_session(self, tag, item_size, now_us, error);
+	if (s == NULL)
+		return FALSE;
+	if (!wb_sim_health_truth_add(self->truth_generated, tag, item_size, items->data, items->len,
+				     error))
+		return FALSE;
+	dls_log(self, s, items->data, items->len, now_us);
+	return TRUE;
+}
+
+/**
+ * wb_sim_watch_health_generate:
+ * @self: the watch
+ * @days: how many days (fractions allowed; rounded down to 15 minutes)
+ * @seed: (nullable): the seed; %NULL for the watch's --seed, else 1
+ * @end_utc: the end of the range, UTC seconds (rounded down to 15 minutes); -1 for the
+ *   watch's clock now
+ * @offset_minutes: (nullable): local time − UTC; %NULL for the offset the phone set
+ * @now_us: the monotonic time now
+ * @result: a builder inside an object: the answer's members are added
+ * @error: return location for a #GError
+ *
+ * Generates @days of health data ending at @end_utc (wb_sim_health_generate()) and logs it
+ * in the health sessions. A range overlapping what was generated before starts where that
+ * ended, so nothing is generated twice and the ground truth stays exact.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+wb_sim_watch_health_generate(WbSimWatch *self, gdouble days, const guint32 *seed, gint64 end_utc,
+			     const gint *offset_minutes, gint64 now_us, JsonBuilder *result,
+			     GError **error)
+{
+	g_auto(WbSimHealthBatch) batch = {0};
+	g_autofree gchar *serial = g_strdup(self->identity.serial);
+	WbSimHealthParams params = {0};
+	JsonBuilder *b = result;
+	gint offset = offset_minutes != NULL ? *offset_minutes : self->set_offset_minutes;
+	gint64 span;
+
+	if (!(days > 0) || days > 3660) {
+		g_set_error(error, WB_SIM_ERROR, WB_SIM_ERROR_INVALID_ARGS,
+			    "days must be above 0 and at most 3660");
+		return FALSE;
+	}
+	if (offset % 15 != 0 || offset < -16 * 60 || offset > 16 * 60) {
+		g_set_error(error, WB_SIM_ERROR, WB_SIM_ERROR_INVALID_ARGS,
+			    "local offset %d min is not a multiple of 15 within ±16 h", offset);
+		return FALSE;
+	}
+	if (end_utc < 0)
+		end_utc = watch_utc(self, now_us);
+	params.end_utc = end_utc - end_utc % 900;
+	span = (gint64)(days * 86400) / 900 * 900;
+	params.start_utc = params.end_utc - span;
+	if (self->health_to > params.start_utc)
+		params.start_utc = self->health_to;
+	if (span == 0 || params.start_utc >= params.end_utc) {
+		g_set_error(error, WB_SIM_ERROR, WB_SIM_ERROR_INVALID_ARGS,
+			    "nothing to generate: data is generated up to %" G_GINT64_FORMAT
+			    " already, the range ends at %" G_GINT64_FORMAT,
+			    self->health_to, params.end_utc);
+		return FALSE;
+	}
+	params.version = self->health_version;
+	params.seed = seed != NULL ? *seed : self->has_seed ? self->seed : 1;
+	params.utc_to_local = offset * 60;
+	params.serial = serial;
+	if (!wb_sim_health_generate(&params, &batch, error))
+		return FALSE;
+
+	if (self->health_from < 0)
+		self->health_from = params.start_utc;
+	self->health_to = params.end_utc;
+	self->health_offset = params.utc_to_local;
+	self->health_seed = params.seed;
+	self->health_generations++;
+
+	json_builder_set_member_name(b, "from");
+	json_builder_add_int_value(b, params.start_utc);
+	json_builder_set_member_name(b, "to");
+	json_builder_add_int_value(b, params.end_utc);
+	json_builder_set_member_name(b, "seed");
+	json_builder_add_int_value(b, params.seed);
+	json_builder_set_member_name(b, "version");
+	json_builder_add_int_value(b, params.version);
+	json_builder_set_member_name(b, "utc_offset_minutes");
+	json_builder_add_int_value(b, offset);
+	json_builder_set_member_name(b, "items");
+	json_builder_begin_object(b);
+	/* logged in this order: a watch's minute session is its oldest */
+	if (!health_log(self, WB_HEALTH_TAG_MINUTE_DATA, batch.minute_item_size, batch.minute_items,
+			now_us, b, "minute", error) ||
+	    !health_log(self, WB_HEALTH_TAG_ACTIVITY_SESSION, WB_HEALTH_ACTIVITY_SESSION_LEN,
+			batch.session_items, now_us, b, "activity", error) ||
+	    !health_log(self, WB_HEALTH_TAG_LEGACY_SLEEP, WB_HEALTH_LEGACY_SLEEP_LEN,
+			batch.legacy_sleep_items, now_us, b, "legacy_sleep", error) ||
+	    !health_log(self, WB_HEALTH_TAG_PROTOBUF_LOG, WB_HEALTH_PROTOBUF_LOG_ITEM_SIZE,
+			batch.hr_items, now_us, b, "heart_rate", error))
+		return FALSE;
+	json_builder_end_object(b);
+	json_builder_set_member_name(b, "bytes");
+	json_builder_add_int_value(b, batch.minute_items->len + batch.session_items->len +
+					      batch.legacy_sleep_items->len + batch.hr_items->len);
+	return TRUE;
+}
+
+static void
+health_pending_truth(WbSimWatch *self, WbSimHealthTruth *truth)
+{
+	for (guint i = 0; i < self->dls->len; i++) {
+		const Dls *s = g_ptr_array_index(self->dls, i);
+		dls_count(self, s, truth, dls_data(s), dls_len(s));
+	}
+}
+
+/**
+ * wb_sim_watch_health_add_state:
+ * @self: the watch
+ * @builder: a builder expecting a value
+ *
+ * Adds the health object of `state` and `health state` (docs/watchsim.md lists the members).
+ */
+void
+wb_sim_watch_health_add_state(WbSimWatch *self, JsonBuilder *builder)
+{
+	JsonBuilder *b = builder;
+	guint64 pending = 0, in_flight = 0;
+	gboolean busy = FALSE;
+
+	json_builder_begin_object(b);
+	set_member_bool(b, "enabled", self->health_enabled);
+	set_member_int(b, "version", self->health_version);
+	set_member_int(b, "minute_version", wb_sim_health_minute_version(self->health_version));
+	set_member_int(b, "minute_item_size", wb_sim_health_minute_item_size(self->health_version));
+	set_member_bool(b, "hold", self->health_hold);
+	add_optional_uint(b, "from", self->health_from >= 0, (guint32)self->health_from);
+	add_optional_uint(b, "to", self->health_to >= 0, (guint32)self->health_to);
+	set_member_int(b, "utc_offset_minutes", self->health_offset / 60);
+	set_member_int(b, "seed", self->health_seed);
+	set_member_int(b, "generations", self->health_generations);
+	set_member_int(b, "sync_requests", self->health_sync_requests);
+	set_member_int(b, "sync_nacks", self->health_sync_nacks);
+	json_builder_set_member_name(b, "sessions");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < self->dls->len; i++) {
+		const Dls *s = g_ptr_array_index(self->dls, i);
+
+		if (!s->health)
+			continue;
+		pending += dls_len(s);
+		in_flight += s->in_flight;
+		busy = busy || s->state == DLS_OPENING || s->state == DLS_SENDING;
+		json_builder_begin_object(b);
+		set_member_int(b, "id", s->id);
+		set_member_int(b, "tag", s->open.tag);
+		set_member_int(b, "item_size", s->open.item_size);
+		set_member_str(b, "state", dls_state_name(s->state));
+		set_member_bool(b, "stalled", s->stalled);
+		set_member_int(b, "pending_bytes", (gint64)dls_len(s));
+		set_member_int(b, "in_flight", (gint64)s->in_flight);
+		set_member_int(b, "data_sent", s->data_sent);
+		set_member_int(b, "acks", s->acks);
+		set_member_int(b, "nacks", s->nacks);
+		set_member_int(b, "timeouts", s->timeouts);
+		set_member_int(b, "corrupted_sent", s->corrupted_sent);
+		set_member_int(b, "bytes_acked", (gint64)s->bytes_acked);
+		set_member_int(b, "bytes_discarded", (gint64)s->bytes_discarded);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	json_builder_set_member_name(b, "bytes");
+	json_builder_begin_object(b);
+	set_member_int(b, "generated",
+		       (gint64)wb_sim_health_truth_get_bytes(self->truth_generated));
+	set_member_int(b, "acked", (gint64)wb_sim_health_truth_get_bytes(self->truth_acked));
+	set_member_int(b, "pending", (gint64)pending);
+	set_member_int(b, "in_flight", (gint64)in_flight);
+	set_member_int(b, "discarded",
+		       (gint64)wb_sim_health_truth_get_bytes(self->truth_discarded));
+	json_builder_end_object(b);
+	/* everything generated is acknowledged or discarded, nothing waits for an answer */
+	set_member_bool(b, "done", pending == 0 && !busy);
+	json_builder_set_member_name(b, "faults");
+	json_builder_begin_object(b);
+	set_member_int(b, "drop_acks", self->drop_acks);
+	set_member_int(b, "acks_dropped", self->acks_dropped);
+	set_member_str(b, "corrupt_kind", wb_sim_corruption_to_string(self->corrupt_kind));
+	set_member_int(b, "corrupt_remaining", self->corrupt_count);
+	set_member_int(b, "corrupt_tag", self->corrupt_tag);
+	set_member_int(b, "corrupted_sent", self->corrupted_sent);
+	add_optional_uint(b, "disconnect_after_frames", self->disconnect_after_frames > 0,
+			  (guint32)MAX(self->disconnect_after_frames, 0));
+	set_member_int(b, "links_dropped", self->links_dropped);
+	json_builder_end_object(b);
+	set_member_int(b, "dlog_timeout_ms", self->dls_timeout_us / 1000);
+	json_builder_end_object(b);
+}
+
+/**
+ * wb_sim_watch_health_add_truth:
+ * @self: the watch
+ * @builder: a builder inside an object
+ *
+ * Adds the ground truth members of `health truth`: "from", "to", "utc_offset_minutes",
+ * "generated" and "acked" (per day), "pending" and "discarded" (totals).
+ */
+void
+wb_sim_watch_health_add_truth(WbSimWatch *self, JsonBuilder *builder)
+{
+	JsonBuilder *b = builder;
+	g_autoptr(WbSimHealthTruth) pending = wb_sim_health_truth_new();
+
+	health_pending_truth(self, pending);
+	add_optional_uint(b, "from", self->health_from >= 0, (guint32)self->health_from);
+	add_optional_uint(b, "to", self->health_to >= 0, (guint32)self->health_to);
+	set_member_int(b, "utc_offset_minutes", self->health_offset / 60);
+	json_builder_set_member_name(b, "generated");
+	wb_sim_health_truth_add_json(self->truth_generated, b, TRUE);
+	json_builder_set_member_name(b, "acked");
+	wb_sim_health_truth_add_json(self->truth_acked, b, TRUE);
+	json_builder_set_member_name(b, "pending");
+	wb_sim_health_truth_add_json(pending, b, FALSE);
+	json_builder_set_member_name(b, "discarded");
+	wb_sim_health_truth_add_json(self->truth_discarded, b, FALSE);
 }
 
 /* ------------------------------------------------------------------ PutBytes */
@@ -2534,11 +3304,13 @@ wb_sim_watch_receive_frame(WbSimWatch *self, guint16 endpoint, const guint8 *pay
 	case WB_ENDPOINT_BLE_CONTROL:
 		handle_ble_control(self, payload, len);
 		return;
+	case WB_ENDPOINT_HEALTH_SYNC:
+		handle_health_sync(self, payload, len, now_us);
+		return;
 	case WB_ENDPOINT_META:
 	case WB_ENDPOINT_MUSIC_CONTROL:
 	case WB_ENDPOINT_PHONE_CONTROL:
 	case WB_ENDPOINT_LAUNCHER:
-	case WB_ENDPOINT_HEALTH_SYNC:
 	case WB_ENDPOINT_GET_BYTES:
 	case WB_ENDPOINT_BLOBDB_V2:
 		/* served by the firmware; not simulated yet (later issues extend these) */
@@ -2606,6 +3378,8 @@ wb_sim_watch_get_next_deadline(const WbSimWatch *self)
 		next = self->pb_deadline;
 	if (!self->connected)
 		return next;
+	if (self->link_dropping)
+		return 0;
 	for (guint i = 0; i < self->dls->len; i++) {
 		const Dls *s = g_ptr_array_index(self->dls, i);
 		if (s->deadline >= 0 && (next < 0 || s->deadline < next))
@@ -2628,6 +3402,18 @@ wb_sim_watch_tick(WbSimWatch *self, gint64 now_us)
 	if (self->pb_deadline >= 0 && now_us >= self->pb_deadline && self->pb_active != NULL) {
 		/* §8.1: no message for 30 s aborts the transfer */
 		pb_fail(self, self->pb_active, "timed out");
+	}
+	if (self->link_dropping) {
+		/* disconnect-after-frames */
+		self->link_dropping = FALSE;
+		if (self->connected) {
+			self->links_dropped++;
+			g_message("[watchsim] dropping the link (disconnect-after-frames)");
+			sim_print(self, "-- link dropped (disconnect-after-frames)");
+			if (self->cb.drop_link != NULL)
+				self->cb.drop_link("disconnect-after-frames", self->user_data);
+			wb_sim_watch_disconnected(self, now_us);
+		}
 	}
 	if (self->connected) {
 		for (guint i = 0; i < self->dls->len; i++) {
@@ -2726,16 +3512,6 @@ add_clock_json(WbSimWatch *self, JsonBuilder *b, gint64 now_us)
 	json_builder_end_object(b);
 }
 
-static void
-add_optional_uint(JsonBuilder *b, const gchar *name, gboolean has, guint32 v)
-{
-	json_builder_set_member_name(b, name);
-	if (has)
-		json_builder_add_int_value(b, v);
-	else
-		json_builder_add_null_value(b);
-}
-
 static gint
 compare_uint(gconstpointer a, gconstpointer b)
 {
@@ -2793,7 +3569,7 @@ wb_sim_watch_add_datalog(WbSimWatch *self, JsonBuilder *builder)
 		set_member_int(b, "timestamp", s->open.timestamp);
 		set_member_str(b, "state", dls_state_name(s->state));
 		set_member_bool(b, "stalled", s->stalled);
-		set_member_int(b, "pending_bytes", s->pending->len);
+		set_member_int(b, "pending_bytes", (gint64)dls_len(s));
 		set_member_int(b, "in_flight", (gint64)s->in_flight);
 		set_member_int(b, "opens_sent", s->opens_sent);
 		set_member_int(b, "data_sent", s->data_sent);
@@ -2918,6 +3694,8 @@ wb_sim_watch_add_state(WbSimWatch *self, JsonBuilder *builder, gint64 now_us)
 	add_apps_json(self, b);
 	json_builder_set_member_name(b, "datalog");
 	wb_sim_watch_add_datalog(self, b);
+	json_builder_set_member_name(b, "health");
+	wb_sim_watch_health_add_state(self, b);
 	json_builder_set_member_name(b, "putbytes");
 	add_putbytes_json(self, b);
 	set_member_int(b, "screenshots", self->screenshots);

@@ -99,6 +99,33 @@ typedef struct {
 
 typedef struct _WbSimWatch WbSimWatch;
 
+/**
+ * WbSimCorruption:
+ * @WB_SIM_CORRUPT_CRC: the SendData checksum is wrong, the data is intact
+ * @WB_SIM_CORRUPT_RECORD: the last item of the chunk is broken (unknown minute record version,
+ *   activity type 99, legacy sleep version 2, protobuf garbage; the first byte flipped for
+ *   other tags); the checksum matches the broken data
+ * @WB_SIM_CORRUPT_TRUNCATE: the last item is cut short, so the data is not whole items; the
+ *   checksum matches what is sent
+ * @WB_SIM_CORRUPT_RANGE: every item's time is moved to 2097 (0xF0000000 onwards); checksum
+ *   matches
+ * @WB_SIM_CORRUPT_OFFSET: every item's local offset is out of range (+31:45 for minute
+ *   records, +200000 s for the others); checksum matches
+ *
+ * How dlog corrupt-next breaks a SendData (docs/watchsim.md). The watch's stored data is never
+ * touched: only the bytes on the air are.
+ */
+typedef enum {
+	WB_SIM_CORRUPT_CRC,
+	WB_SIM_CORRUPT_RECORD,
+	WB_SIM_CORRUPT_TRUNCATE,
+	WB_SIM_CORRUPT_RANGE,
+	WB_SIM_CORRUPT_OFFSET,
+} WbSimCorruption;
+
+gboolean wb_sim_corruption_from_string(const gchar *name, WbSimCorruption *out);
+const gchar *wb_sim_corruption_to_string(WbSimCorruption kind);
+
 WbSimWatch *wb_sim_watch_new(const WbSimIdentity *identity, const WbSimWatchCallbacks *callbacks,
 			     gpointer user_data);
 void wb_sim_watch_free(WbSimWatch *self);
@@ -129,6 +156,21 @@ gboolean wb_sim_watch_dlog_send(WbSimWatch *self, guint8 session_id, const guint
 				gint64 now_us, GError **error);
 gboolean wb_sim_watch_dlog_close(WbSimWatch *self, guint8 session_id, gint64 now_us,
 				 GError **error);
+
+void wb_sim_watch_set_dlog_timeout(WbSimWatch *self, gint64 timeout_us);
+void wb_sim_watch_dlog_drop_acks(WbSimWatch *self, guint count);
+void wb_sim_watch_dlog_corrupt_next(WbSimWatch *self, WbSimCorruption kind, guint count,
+				    guint32 tag);
+void wb_sim_watch_disconnect_after_frames(WbSimWatch *self, gint frames);
+
+gboolean wb_sim_watch_health_set_version(WbSimWatch *self, guint version, GError **error);
+void wb_sim_watch_health_set_enabled(WbSimWatch *self, gboolean enabled);
+void wb_sim_watch_health_set_hold(WbSimWatch *self, gboolean hold, gint64 now_us);
+gboolean wb_sim_watch_health_generate(WbSimWatch *self, gdouble days, const guint32 *seed,
+				      gint64 end_utc, const gint *offset_minutes, gint64 now_us,
+				      JsonBuilder *result, GError **error);
+void wb_sim_watch_health_add_state(WbSimWatch *self, JsonBuilder *builder);
+void wb_sim_watch_health_add_truth(WbSimWatch *self, JsonBuilder *builder);
 
 void wb_sim_watch_add_state(WbSimWatch *self, JsonBuilder *builder, gint64 now_us);
 void wb_sim_watch_add_datalog(WbSimWatch *self, JsonBuilder *builder);

@@ -13,6 +13,7 @@
 #include "wb-health-object.h"
 #include "wb-log.h"
 #include "wb-manager-object.h"
+#include "wb-notifications-object.h"
 #include "wb-watch-object.h"
 
 #define WB_ROOT_PATH "/org/wearbridge"
@@ -50,12 +51,18 @@ export_watch(WbManagerObject *self, WbWatch *watch)
 	g_autoptr(WbDBusObjectSkeleton) object = wb_dbus_object_skeleton_new(path);
 	g_autoptr(WbWatchObject) iface = wb_watch_object_new(watch);
 	WbService *health = wb_watch_get_service(watch, WB_TYPE_HEALTH_SERVICE);
+	WbService *notifications = wb_watch_get_service(watch, WB_TYPE_NOTIFICATION_SERVICE);
 
 	wb_dbus_object_skeleton_set_watch1(object, WB_DBUS_WATCH1(iface));
 	if (health != NULL) {
 		g_autoptr(WbHealthObject) hiface =
 			wb_health_object_new(watch, WB_HEALTH_SERVICE(health));
 		wb_dbus_object_skeleton_set_health1(object, WB_DBUS_HEALTH1(hiface));
+	}
+	if (notifications != NULL) {
+		g_autoptr(WbNotificationsObject) niface =
+			wb_notifications_object_new(WB_NOTIFICATION_SERVICE(notifications));
+		wb_dbus_object_skeleton_set_notifications1(object, WB_DBUS_NOTIFICATIONS1(niface));
 	}
 	g_dbus_object_manager_server_export(self->object_manager, G_DBUS_OBJECT_SKELETON(object));
 	g_hash_table_insert(self->objects, g_strdup(wb_watch_get_id(watch)),

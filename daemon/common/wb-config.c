@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <errno.h>
+#include <string.h>
 
 #define WB_LOG_MODULE "config"
 #include "wb-config.h"
@@ -12,6 +13,9 @@
 typedef enum {
 	KEY_UINT,
 	KEY_BOOL,
+	KEY_STRV,
+	KEY_URGENCY,
+	KEY_TIME_RANGE,
 } KeyType;
 
 typedef struct {
@@ -35,18 +39,124 @@ static const KeyInfo keys[] = {
 	 G_STRUCT_OFFSET(WbConfig, request_timeout_s), 1, 600, 10},
 	{"Time", "SyncOnConnect", KEY_BOOL, G_STRUCT_OFFSET(WbConfig, time_sync_on_connect), 0, 1,
 	 1},
+	{"Notifications", "Enabled", KEY_BOOL, G_STRUCT_OFFSET(WbConfig, notifications_enabled), 0,
+	 1, 1},
+	{"Notifications", "MutedApps", KEY_STRV, G_STRUCT_OFFSET(WbConfig, muted_apps), 0, 0, 0},
+	{"Notifications", "OnlyWhenIdle", KEY_BOOL, G_STRUCT_OFFSET(WbConfig, only_when_idle), 0, 1,
+	 0},
+	{"Notifications", "MinimumUrgency", KEY_URGENCY, G_STRUCT_OFFSET(WbConfig, minimum_urgency),
+	 0, 2, 0},
+	{"Notifications", "QuietHours", KEY_TIME_RANGE, G_STRUCT_OFFSET(WbConfig, quiet_start_min),
+	 0, 0, 0},
+	{"Notifications", "Privacy", KEY_BOOL, G_STRUCT_OFFSET(WbConfig, privacy), 0, 1, 0},
+	{"Notifications", "OutboxMaxCount", KEY_UINT, G_STRUCT_OFFSET(WbConfig, outbox_max_count),
+	 1, 10000, 200},
+	{"Notifications", "OutboxMaxAgeHours", KEY_UINT,
+	 G_STRUCT_OFFSET(WbConfig, outbox_max_age_h), 1, 720, 12},
+	{"Notifications", "WatchLostGraceSeconds", KEY_UINT,
+	 G_STRUCT_OFFSET(WbConfig, lost_grace_s), 0, 3600, 60},
 };
+
+static const gchar *urgency_names[] = {"low", "normal", "critical"};
 
 void
 wb_config_init_defaults(WbConfig *config)
 {
+	memset(config, 0, sizeof(*config));
 	for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
 		gpointer field = G_STRUCT_MEMBER_P(config, keys[i].offset);
-		if (keys[i].type == KEY_UINT)
+		switch (keys[i].type) {
+		case KEY_UINT:
+		case KEY_URGENCY:
 			*(guint *)field = keys[i].def;
-		else
+			break;
+		case KEY_BOOL:
 			*(gboolean *)field = keys[i].def != 0;
+			break;
+		case KEY_STRV:
+			*(gchar ***)field = g_new0(gchar *, 1);
+			break;
+		case KEY_TIME_RANGE:
+			((gint *)field)[0] = -1;
+			((gint *)field)[1] = -1;
+			break;
+		}
 	}
+}
+
+/**
+ * wb_config_clear:
+ * @config: a configuration
+ *
+ * Frees what the configuration owns.
+ */
+void
+wb_config_clear(WbConfig *config)
+{
+	g_clear_pointer(&config->muted_apps, g_strfreev);
+}
+
+/**
+ * wb_config_copy:
+ * @dest: (out caller-allocates): the copy; clear it with wb_config_clear()
+ * @src: the configuration
+ */
+void
+wb_config_copy(WbConfig *dest, const WbConfig *src)
+{
+	*dest = *src;
+	dest->muted_apps = g_strdupv(src->muted_apps);
+}
+
+/**
+ * wb_config_app_is_muted:
+ * @config: the configuration
+ * @app_id: (nullable): the app's id
+ * @app_name: (nullable): the app's name
+ *
+ * Returns: %TRUE if MutedApps names the app (by id or name, case-insensitively)
+ */
+gboolean
+wb_config_app_is_muted(const WbConfig *config, const gchar *app_id, const gchar *app_name)
+{
+	for (guint i = 0; config->muted_apps != NULL && config->muted_apps[i] != NULL; i++) {
+		const gchar *m = config->muted_apps[i];
+		if ((app_id != NULL && *app_id != '\0' && g_ascii_strcasecmp(m, app_id) == 0) ||
+		    (app_name != NULL && *app_name != '\0' && g_ascii_strcasecmp(m, app_name) == 0))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/**
+ * wb_config_in_quiet_hours:
+ * @config: the configuration
+ * @minute_of_day: local minutes after midnight
+ *
+ * Returns: %TRUE inside QuietHours (a range may cross midnight)
+ */
+gboolean
+wb_config_in_quiet_hours(const WbConfig *config, gint minute_of_day)
+{
+	gint s = config->quiet_start_min, e = config->quiet_end_min;
+	if (s < 0 || e < 0 || s == e)
+		return FALSE;
+	if (s < e)
+		return minute_of_day >= s && minute_of_day < e;
+	return minute_of_day >= s || minute_of_day < e;
+}
+
+static gboolean
+parse_hhmm(const gchar *s, gint *out)
+{
+	guint64 h, m;
+	g_auto(GStrv) parts = g_strsplit(s, ":", 2);
+	if (g_strv_length(parts) != 2 ||
+	    !g_ascii_string_to_unsigned(g_strstrip(parts[0]), 10, 0, 23, &h, NULL) ||
+	    !g_ascii_string_to_unsigned(g_strstrip(parts[1]), 10, 0, 59, &m, NULL))
+		return FALSE;
+	*out = (gint)(h * 60 + m);
+	return TRUE;
 }
 
 static const KeyInfo *
@@ -78,6 +188,48 @@ load_key(WbConfig *config, GKeyFile *kf, const KeyInfo *k, const gchar *origin)
 	if (raw == NULL)
 		return;
 	g_strstrip(raw);
+	if (k->type == KEY_STRV) {
+		g_auto(GStrv) list = g_key_file_get_string_list(kf, k->group, k->key, NULL, NULL);
+		g_autoptr(GPtrArray) clean = g_ptr_array_new_with_free_func(g_free);
+		for (guint i = 0; list != NULL && list[i] != NULL; i++) {
+			g_strstrip(list[i]);
+			if (*list[i] != '\0' && g_utf8_validate(list[i], -1, NULL))
+				g_ptr_array_add(clean, g_strdup(list[i]));
+		}
+		g_ptr_array_add(clean, NULL);
+		g_strfreev(*(gchar ***)field);
+		*(gchar ***)field = (gchar **)g_ptr_array_free(g_steal_pointer(&clean), FALSE);
+		return;
+	}
+	if (k->type == KEY_URGENCY) {
+		for (guint i = 0; i < G_N_ELEMENTS(urgency_names); i++) {
+			if (g_ascii_strcasecmp(raw, urgency_names[i]) == 0) {
+				*(guint *)field = i;
+				return;
+			}
+		}
+		wb_warning("%s: [%s] %s='%s' is not low, normal or critical, using the default, "
+			   "ignoring",
+			   origin, k->group, k->key, raw);
+		return;
+	}
+	if (k->type == KEY_TIME_RANGE) {
+		g_auto(GStrv) ends = g_strsplit(raw, "-", 2);
+		gint a, b;
+		if (*raw == '\0') {
+			((gint *)field)[0] = ((gint *)field)[1] = -1;
+			return;
+		}
+		if (g_strv_length(ends) != 2 || !parse_hhmm(ends[0], &a) ||
+		    !parse_hhmm(ends[1], &b)) {
+			wb_warning("%s: [%s] %s='%s' is not HH:MM-HH:MM, using none, ignoring",
+				   origin, k->group, k->key, raw);
+			return;
+		}
+		((gint *)field)[0] = a;
+		((gint *)field)[1] = b;
+		return;
+	}
 	if (k->type == KEY_BOOL) {
 		if (g_ascii_strcasecmp(raw, "true") == 0 || g_str_equal(raw, "1"))
 			*(gboolean *)field = TRUE;

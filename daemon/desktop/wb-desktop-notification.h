@@ -91,6 +91,8 @@ WbDesktopNotification *wb_desktop_notification_ref(WbDesktopNotification *n);
 void wb_desktop_notification_unref(WbDesktopNotification *n);
 void wb_desktop_notification_add_action(WbDesktopNotification *n, const gchar *id,
 					const gchar *label, GVariant *target);
+const WbDesktopAction *wb_desktop_notification_find_action(const WbDesktopNotification *n,
+							   const gchar *id);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(WbDesktopNotification, wb_desktop_notification_unref)
 
 G_END_DECLS

@@ -20,6 +20,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE(WbIdleMonitor, wb_idle_monitor, WB, IDLE_MONITOR, GObject)
 
 WbIdleMonitor *wb_idle_monitor_new(GDBusConnection *session);
+void wb_idle_monitor_set_system_bus(WbIdleMonitor *self, GDBusConnection *system);
 void wb_idle_monitor_start(WbIdleMonitor *self);
 gboolean wb_idle_monitor_get_idle(WbIdleMonitor *self);
 

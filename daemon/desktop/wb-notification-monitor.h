@@ -34,6 +34,8 @@ G_DECLARE_FINAL_TYPE(WbNotificationMonitor, wb_notification_monitor, WB, NOTIFIC
  *   record the decision; GNOME Shell re-emissions with reemitted set.
  * "notification-closed" (const gchar *key, guint reason): closed on the desktop
  *   (NotificationClosed, a CloseNotification call, RemoveNotification, the app withdrew it).
+ * "notification-action-invoked" (const gchar *key, const gchar *action): the notification
+ *   server reported an action chosen on the desktop (ActionInvoked; fdo only).
  */
 
 WbNotificationMonitor *wb_notification_monitor_new(GDBusConnection *session);
@@ -41,6 +43,7 @@ void wb_notification_monitor_start_async(WbNotificationMonitor *self, GCancellab
 					 GAsyncReadyCallback callback, gpointer user_data);
 gboolean wb_notification_monitor_start_finish(WbNotificationMonitor *self, GAsyncResult *result,
 					      GError **error);
+void wb_notification_monitor_set_bus_address(WbNotificationMonitor *self, const gchar *address);
 WbMonitorMode wb_notification_monitor_get_mode(WbNotificationMonitor *self);
 void wb_notification_monitor_stop(WbNotificationMonitor *self);
 
@@ -48,18 +51,17 @@ void wb_notification_monitor_stop(WbNotificationMonitor *self);
  * close: fdo → CloseNotification(server_id); gtk → org.gtk.Notifications.RemoveNotification.
  * activate: gtk → org.freedesktop.Application.ActivateAction on the app (as the shell does);
  *   fdo → not possible (only the notification server emits ActionInvoked): NOT_SUPPORTED. */
-void wb_notification_monitor_close_async(WbNotificationMonitor *self,
-					 WbDesktopNotification *n, GCancellable *cancellable,
-					 GAsyncReadyCallback callback, gpointer user_data);
+void wb_notification_monitor_close_async(WbNotificationMonitor *self, WbDesktopNotification *n,
+					 GCancellable *cancellable, GAsyncReadyCallback callback,
+					 gpointer user_data);
 gboolean wb_notification_monitor_close_finish(WbNotificationMonitor *self, GAsyncResult *result,
 					      GError **error);
-gboolean wb_notification_monitor_can_activate(WbNotificationMonitor *self,
-					      WbDesktopNotification *n, const gchar *action_id);
-void wb_notification_monitor_activate_async(WbNotificationMonitor *self,
-					    WbDesktopNotification *n, const gchar *action_id,
-					    GCancellable *cancellable, GAsyncReadyCallback callback,
-					    gpointer user_data);
-gboolean wb_notification_monitor_activate_finish(WbNotificationMonitor *self,
-						 GAsyncResult *result, GError **error);
+gboolean wb_notification_monitor_can_activate(WbNotificationMonitor *self, WbDesktopNotification *n,
+					      const gchar *action_id);
+void wb_notification_monitor_activate_async(WbNotificationMonitor *self, WbDesktopNotification *n,
+					    const gchar *action_id, GCancellable *cancellable,
+					    GAsyncReadyCallback callback, gpointer user_data);
+gboolean wb_notification_monitor_activate_finish(WbNotificationMonitor *self, GAsyncResult *result,
+						 GError **error);
 
 G_END_DECLS

@@ -302,6 +302,9 @@ connect_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 		return;
 	}
 	self->connection = conn;
+	/* the client's timeout was for connecting; a watch that is slow to read must not make
+	 * writes fail (requests have their own timeouts) */
+	g_socket_set_timeout(g_socket_connection_get_socket(conn), 0);
 	if (G_IS_TCP_CONNECTION(conn)) {
 		GSocket *sock = g_socket_connection_get_socket(conn);
 		/* small frames, latency matters: no Nagle */

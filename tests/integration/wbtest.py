@@ -41,13 +41,15 @@ def free_port():
 class Sim:
     """The simulated watch, driven through its stdin control channel (JSON answers)."""
 
-    def __init__(self, env, port=0, args=()):
+    def __init__(self, env, port=0, args=(), log=None):
         cmd = [SIM, "--port", str(port), *args]
+        # stderr goes to a file: an unread pipe would fill and stall the simulator
+        self.log = open(log or os.devnull, "a")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, env=env, text=True, bufsize=1)
+                                     stderr=self.log, env=env, text=True, bufsize=1)
         line = self.proc.stdout.readline().strip()
         if not line.startswith("listening on "):
-            raise RuntimeError("simulator did not start: %r %s" % (line, self.proc.stderr.read()))
+            raise RuntimeError("simulator did not start: %r" % (line,))
         self.port = int(line.rsplit(":", 1)[1])
         self.address = "127.0.0.1:%d" % self.port
 
@@ -69,7 +71,7 @@ class Sim:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
-        for f in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+        for f in (self.proc.stdin, self.proc.stdout, self.log):
             try:
                 f.close()
             except OSError:
@@ -143,7 +145,7 @@ class WbTestCase(unittest.TestCase):
 
     # ---- processes ----
     def start_sim(self, port=0, args=()):
-        sim = Sim(self.env, port, args)
+        sim = Sim(self.env, port, args, log=os.path.join(self.tmp, "sim-%d.log" % len(self.sims)))
         self.sims.append(sim)
         return sim
 
@@ -245,3 +247,61 @@ def main():
                 print(t.id().split(".", 1)[1])
         return
     unittest.main(module=module, argv=[sys.argv[0], *sys.argv[1:]], verbosity=2)
+
+
+class NotificationServer:
+    """python3-dbusmock's notification_daemon on the test's session bus."""
+
+    def __init__(self, test, capabilities="body body-markup actions"):
+        self.test = test
+        self.proc = subprocess.Popen(
+            ["/usr/bin/python3", "-m", "dbusmock", "--template", "notification_daemon",
+             "-p", json.dumps({"capabilities": capabilities})],
+            env=test.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        test.assert_eventually(lambda: test.name_has_owner("org.freedesktop.Notifications"),
+                               message="the mock notification server did not start")
+
+    def calls(self, method):
+        r = self.test.bus.call_sync("org.freedesktop.Notifications", "/org/freedesktop/Notifications",
+                                    "org.freedesktop.DBus.Mock", "GetMethodCalls",
+                                    GLib.Variant("(s)", (method,)), None, Gio.DBusCallFlags.NONE,
+                                    5000, None)
+        return [args for _, args in r.unpack()[0]]
+
+    def emit_closed(self, server_id, reason=2):
+        self.test.bus.call_sync("org.freedesktop.Notifications", "/org/freedesktop/Notifications",
+                                "org.freedesktop.DBus.Mock", "EmitSignal",
+                                GLib.Variant("(sssav)", ("org.freedesktop.Notifications",
+                                                         "NotificationClosed", "uu",
+                                                         [GLib.Variant("u", server_id),
+                                                          GLib.Variant("u", reason)])),
+                                None, Gio.DBusCallFlags.NONE, 5000, None)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait()
+
+
+def notifications(sim):
+    """The notifications the simulated watch holds, in insertion order."""
+    r = sim.control("dump blobdb notifications")
+    return r["blobdb"]["notifications"]
+
+
+# ---- added for test_health.py ----
+HEALTH = "org.wearbridge.Health1"
+
+
+def subscribe_signals(test, iface, member):
+    """A list that collects (path, args) of every @iface.@member signal of the daemon while
+    @test runs (the list fills as test.assert_eventually() iterates the main context)."""
+    seen = []
+
+    def on_signal(conn, sender, path, iface_, name, params):
+        seen.append((path, params.unpack()))
+
+    sub = test.bus.signal_subscribe(BUS_NAME, iface, member, None, None,
+                                    Gio.DBusSignalFlags.NONE, on_signal)
+    test.addCleanup(test.bus.signal_unsubscribe, sub)
+    return seen

@@ -38,6 +38,10 @@ test_defaults(void)
 	g_assert_cmpuint(c.first_frame_wait_ms, ==, 2000);
 	g_assert_cmpuint(c.request_timeout_s, ==, 10);
 	g_assert_true(c.time_sync_on_connect);
+	g_assert_true(c.notifications_enabled);
+	g_assert_cmpuint(c.outbox_max_count, ==, 200);
+	g_assert_cmpint(c.quiet_start_min, ==, -1);
+	wb_config_clear(&c);
 }
 
 static void
@@ -67,7 +71,64 @@ test_shipped_file_is_defaults(void)
 	g_ptr_array_set_size(logged, 0);
 	wb_config_load_keyfile(&c, kf, "shipped");
 	g_assert_cmpuint(logged->len, ==, 0);
+	g_assert_true(g_strv_equal((const gchar *const *)c.muted_apps,
+				   (const gchar *const *)d.muted_apps));
+	g_strfreev(c.muted_apps);
+	g_strfreev(d.muted_apps);
+	c.muted_apps = d.muted_apps = NULL;
 	g_assert_cmpmem(&c, sizeof(c), &d, sizeof(d));
+}
+
+static void
+test_notification_keys(void)
+{
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	WbConfig c;
+
+	g_assert_true(g_key_file_load_from_data(kf,
+						"[Notifications]\n"
+						"MutedApps=org.gnome.Software; Steam ;;\n"
+						"MinimumUrgency=Normal\n"
+						"QuietHours=22:30-07:00\n"
+						"Privacy=true\n",
+						-1, 0, NULL));
+	wb_config_init_defaults(&c);
+	g_ptr_array_set_size(logged, 0);
+	wb_config_load_keyfile(&c, kf, "test");
+	g_assert_cmpuint(logged->len, ==, 0);
+	g_assert_cmpuint(g_strv_length(c.muted_apps), ==, 2);
+	g_assert_true(wb_config_app_is_muted(&c, "ORG.GNOME.SOFTWARE", NULL));
+	g_assert_true(wb_config_app_is_muted(&c, "com.valvesoftware.Steam", "steam"));
+	g_assert_false(wb_config_app_is_muted(&c, "org.gnome.Evolution", "Evolution"));
+	g_assert_false(wb_config_app_is_muted(&c, "", ""));
+	g_assert_cmpuint(c.minimum_urgency, ==, 1);
+	g_assert_true(c.privacy);
+	/* across midnight */
+	g_assert_true(wb_config_in_quiet_hours(&c, 23 * 60));
+	g_assert_true(wb_config_in_quiet_hours(&c, 22 * 60 + 30));
+	g_assert_true(wb_config_in_quiet_hours(&c, 6 * 60 + 59));
+	g_assert_false(wb_config_in_quiet_hours(&c, 7 * 60));
+	g_assert_false(wb_config_in_quiet_hours(&c, 12 * 60));
+	c.quiet_start_min = 9 * 60;
+	c.quiet_end_min = 17 * 60;
+	g_assert_true(wb_config_in_quiet_hours(&c, 12 * 60));
+	g_assert_false(wb_config_in_quiet_hours(&c, 18 * 60));
+	wb_config_clear(&c);
+
+	g_assert_true(g_key_file_load_from_data(kf,
+						"[Notifications]\n"
+						"MinimumUrgency=loud\n"
+						"QuietHours=25:00-07:00\n",
+						-1, 0, NULL));
+	wb_config_init_defaults(&c);
+	g_ptr_array_set_size(logged, 0);
+	wb_config_load_keyfile(&c, kf, "test");
+	g_assert_cmpuint(logged->len, ==, 2);
+	assert_logged(0, "*MinimumUrgency='loud'*");
+	assert_logged(1, "*QuietHours='25:00-07:00'*");
+	g_assert_cmpuint(c.minimum_urgency, ==, 0);
+	g_assert_false(wb_config_in_quiet_hours(&c, 0));
+	wb_config_clear(&c);
 }
 
 static void
@@ -98,6 +159,7 @@ test_values_and_bad_values(void)
 	g_assert_cmpuint(c.reconnect_max_s, ==, 60);
 	g_assert_cmpuint(c.request_timeout_s, ==, 10);
 	g_assert_false(c.time_sync_on_connect);
+	wb_config_clear(&c);
 }
 
 int
@@ -110,5 +172,6 @@ main(int argc, char **argv)
 	g_test_add_func("/wearbridge/config/shipped-file-is-defaults",
 			test_shipped_file_is_defaults);
 	g_test_add_func("/wearbridge/config/values-and-bad-values", test_values_and_bad_values);
+	g_test_add_func("/wearbridge/config/notification-keys", test_notification_keys);
 	return g_test_run();
 }
