@@ -20,6 +20,7 @@
 #include "wb-crc.h"
 #include "wb-frame.h"
 #include "wb-health.h"
+#include "wb-legacy-notification.h"
 #include "wb-logs.h"
 #include "wb-putbytes.h"
 #include "wb-screenshot.h"
@@ -221,6 +222,8 @@ struct _WbSimWatch {
 	guint action_responses;
 	JsonNode *last_action_response;
 	guint invoke_actions;
+	guint legacy_notifications;
+	JsonNode *last_legacy_notification;
 	gboolean app_logs_enabled;
 	gboolean ble_discoverable;
 	gchar *fw_update;
@@ -750,6 +753,7 @@ wb_sim_watch_free(WbSimWatch *self)
 	wb_sim_health_truth_free(self->truth_discarded);
 	g_ptr_array_unref(self->pb_objects);
 	g_clear_pointer(&self->last_action_response, json_node_unref);
+	g_clear_pointer(&self->last_legacy_notification, json_node_unref);
 	g_free(self->fw_update);
 	g_free(self);
 }
@@ -1254,6 +1258,42 @@ handle_app_logs(WbSimWatch *self, const guint8 *payload, gsize len)
 	}
 	self->app_logs_enabled = enable;
 	sim_print(self, "← app-logs: %s", enable ? "enable" : "disable");
+}
+
+/* 1.x/2.x firmware shows SMS/e-mail style notifications from endpoint 3000 (§3.12) */
+static gboolean
+firmware_is_legacy(WbSimWatch *self)
+{
+	const gchar *tag = self->identity.firmware;
+	return tag != NULL && tag[0] == 'v' && g_ascii_isdigit(tag[1]) && tag[1] < '3' &&
+	       !g_ascii_isdigit(tag[2]);
+}
+
+static void
+handle_legacy_notification(WbSimWatch *self, const guint8 *payload, gsize len)
+{
+	g_auto(WbLegacyNotification) msg = {0};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonBuilder) b = json_builder_new();
+
+	if (!wb_legacy_notification_decode(payload, len, &msg, &error)) {
+		malformed(self, WB_ENDPOINT_NOTIFICATION, error);
+		return;
+	}
+	self->legacy_notifications++;
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "source");
+	json_builder_add_int_value(b, msg.source);
+	json_builder_set_member_name(b, "sender");
+	json_builder_add_string_value(b, msg.sender != NULL ? msg.sender : "");
+	json_builder_set_member_name(b, "body");
+	json_builder_add_string_value(b, msg.body != NULL ? msg.body : "");
+	json_builder_set_member_name(b, "timestamp_ms");
+	json_builder_add_int_value(b, (gint64)msg.timestamp_ms);
+	json_builder_end_object(b);
+	g_clear_pointer(&self->last_legacy_notification, json_node_unref);
+	self->last_legacy_notification = json_builder_get_root(b);
+	sim_print(self, "← notification (legacy): '%s'", msg.sender != NULL ? msg.sender : "");
 }
 
 static void
@@ -3317,9 +3357,15 @@ wb_sim_watch_receive_frame(WbSimWatch *self, guint16 endpoint, const guint8 *pay
 		sim_print(self, "← %s: %" G_GSIZE_FORMAT " bytes (not simulated)",
 			  wb_endpoint_to_string(endpoint), len);
 		return;
-	case WB_ENDPOINT_LOGS:
 	case WB_ENDPOINT_NOTIFICATION:
+		if (firmware_is_legacy(self)) {
+			handle_legacy_notification(self, payload, len);
+			return;
+		}
 		/* 1.x/2.x only: a 3.x+ watch answers as for any unknown endpoint */
+		send_meta_unhandled(self, endpoint);
+		return;
+	case WB_ENDPOINT_LOGS:
 		send_meta_unhandled(self, endpoint);
 		return;
 	}
@@ -3700,6 +3746,12 @@ wb_sim_watch_add_state(WbSimWatch *self, JsonBuilder *builder, gint64 now_us)
 	add_putbytes_json(self, b);
 	set_member_int(b, "screenshots", self->screenshots);
 	set_member_int(b, "invoke_actions", self->invoke_actions);
+	set_member_int(b, "legacy_notifications", self->legacy_notifications);
+	json_builder_set_member_name(b, "last_legacy_notification");
+	if (self->last_legacy_notification != NULL)
+		json_builder_add_value(b, json_node_copy(self->last_legacy_notification));
+	else
+		json_builder_add_null_value(b);
 	set_member_int(b, "action_responses", self->action_responses);
 	json_builder_set_member_name(b, "last_action_response");
 	if (self->last_action_response != NULL)

@@ -154,6 +154,38 @@ class HealthTest(WbTestCase):
         self.assert_store_equals_truth(sim, path)
         self.assertEqual(len(added), before)
 
+    def test_api_validation_reprocess_export(self):
+        """Bad ranges answer InvalidArgs; Reprocess re-derives the same readings from the raw
+        payloads; wearctl exports what the API serves."""
+        sim, path = self.setup_watch(["--seed", "5", "--health-hold"])
+        self.generate(sim, 2)
+        self.sync(path)
+        self.wait_done(sim, timeout=30)
+        before = self.assert_store_equals_truth(sim, path)
+        for args in [(END, END - DAY, 3600), (END - DAY, END, 59), (END - DAY, END, 31622401),
+                     (0, 100000 * 60 + 60, 60), (END - DAY, 253402300800, 86400)]:
+            self.assert_dbus_error("org.wearbridge.Error.InvalidArgs", self.call, path, HEALTH,
+                                   "GetSteps", "ttu", *args)
+        self.assert_dbus_error("org.wearbridge.Error.InvalidArgs", self.call, path, HEALTH,
+                               "GetHeartRate", "tt", END, END - 1)
+        self.assert_dbus_error("org.wearbridge.Error.InvalidArgs", self.call, path, HEALTH,
+                               "GetSleep", "tt", END, END - 1)
+        steps = self.call(path, HEALTH, "GetSteps", "ttu", END - 2 * DAY, END, DAY)[0]
+        records = self.call(path, HEALTH, "Reprocess", timeout=120000)[0]
+        self.assertGreater(records, 0)
+        self.assertEqual(self.call(path, HEALTH, "GetSteps", "ttu", END - 2 * DAY, END, DAY)[0], steps)
+        after = self.assert_store_equals_truth(sim, path)
+        self.assertEqual(before["generated"]["totals"], after["generated"]["totals"])
+        # wearctl export: CSV with a header, and JSON, both matching the store's steps
+        out = self.wearctl("health", "export", "--format", "json", "--from",
+                           time.strftime("%Y-%m-%d", time.gmtime(END - 3 * DAY)),
+                           "--to", time.strftime("%Y-%m-%d", time.gmtime(END + DAY))).stdout
+        exported = json.loads(out)
+        self.assertIsInstance(exported, (dict, list))
+        csv = self.wearctl("health", "export", "--format", "csv").stdout.splitlines()
+        self.assertGreater(len(csv), 1)
+        self.assertIn(",", csv[0])
+
     def test_drop_link_mid_batch(self):
         """The link drops in the middle of a batch, twice; the resumed sync is exact."""
         sim, path = self.setup_watch(["--seed", "11"])

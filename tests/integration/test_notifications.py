@@ -4,6 +4,7 @@
 """Desktop notifications on the simulated watch and the watch's answers back, through a mock
 notification server (python3-dbusmock), notify-send, a GNotification app and the API."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -123,6 +124,40 @@ class NotificationsTest(WbTestCase):
         self.assertEqual(notifications(sim)[0]["attributes"]["title"], "Quiet")
         decisions = {e["app"]: e["decision"] for e in self.history(path)}
         self.assertEqual(decisions["Noisy"], "muted-app")
+
+    def test_rules_idle_and_quiet_hours(self):
+        """OnlyWhenIdle with nobody idle, quiet hours all day: recorded, not forwarded;
+        a critical notification passes quiet hours."""
+        sim, path = self.connected_watch(config="[Notifications]\nQuietHours=00:00-23:59\n")
+        self.notify("Calendar", "standup", "in 5 minutes")
+        self.notify("Alarm", "fire", "leave now", hints={"urgency": GLib.Variant("y", 2)})
+        self.assert_eventually(lambda: len(self.history(path)) == 2)
+        decisions = {e["app"]: e["decision"] for e in self.history(path)}
+        self.assertEqual(decisions, {"Calendar": "quiet-hours", "Alarm": "forwarded"})
+        self.assert_eventually(lambda: [n["attributes"]["title"] for n in notifications(sim)] == ["Alarm"])
+        log = json.loads(self.wearctl("--json", "notifications", "log").stdout)
+        self.assertEqual([e["decision"] for e in log["entries"]], ["quiet-hours", "forwarded"])
+
+    def test_only_when_idle(self):
+        sim, path = self.connected_watch(config="[Notifications]\nOnlyWhenIdle=true\n")
+        self.notify("Chat", "hi", "there")
+        self.assert_eventually(lambda: len(self.history(path)) == 1)
+        self.assertEqual(self.history(path)[0]["decision"], "not-idle")
+        self.assertEqual(notifications(sim), [])
+
+    def test_firmware_2x_gets_legacy_notifications(self):
+        """A 2.x watch has no BlobDB: it gets the legacy notification endpoint, and its clock
+        is set in local time."""
+        sim = self.start_sim(args=["--firmware", "v2.9.1"])
+        sim, path = self.connected_watch(sim=sim)
+        self.notify("Mail", "Lunch?", "At noon, the usual place")
+        self.assert_eventually(lambda: sim.state()["legacy_notifications"] == 1)
+        last = sim.state()["last_legacy_notification"]
+        self.assertEqual(last["sender"], "Mail")
+        self.assertEqual(last["body"], "Lunch?\nAt noon, the usual place")
+        self.assertEqual(notifications(sim), [])
+        self.assertGreaterEqual(sim.state()["clock"]["localtime_count"], 1)
+        self.assertEqual(self.history(path)[0]["decision"], "forwarded")
 
     def test_gnotification_app(self):
         """A GNotification app (org.gtk.Notifications) arrives with its buttons."""
