@@ -132,7 +132,7 @@ WbDaemon *
 wb_daemon_new(const WbConfig *config, WbStore *store, GDBusConnection *session)
 {
 	WbDaemon *self = g_object_new(WB_TYPE_DAEMON, NULL);
-	self->config = *config;
+	wb_config_copy(&self->config, config);
 	self->store = store;
 	self->cancellable = g_cancellable_new();
 	if (session != NULL) {
@@ -345,9 +345,17 @@ wb_daemon_dispose(GObject *object)
 }
 
 static void
+wb_daemon_finalize(GObject *object)
+{
+	wb_config_clear(&WB_DAEMON(object)->config);
+	G_OBJECT_CLASS(wb_daemon_parent_class)->finalize(object);
+}
+
+static void
 wb_daemon_class_init(WbDaemonClass *klass)
 {
 	G_OBJECT_CLASS(klass)->dispose = wb_daemon_dispose;
+	G_OBJECT_CLASS(klass)->finalize = wb_daemon_finalize;
 
 	signals[SIGNAL_WATCH_ADDED] =
 		g_signal_new("watch-added", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL,

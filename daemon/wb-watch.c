@@ -390,7 +390,7 @@ watch_new(const gchar *host, guint16 port, const WbConfig *config)
 	WbWatch *self = g_object_new(WB_TYPE_WATCH, NULL);
 	g_autoptr(WbLink) probe = wb_link_emulator_new(host, port);
 
-	self->config = *config;
+	wb_config_copy(&self->config, config);
 	self->backoff_s = config->reconnect_min_s;
 	self->host = g_strdup(host);
 	self->port = port;
@@ -545,6 +545,7 @@ static void
 wb_watch_finalize(GObject *object)
 {
 	WbWatch *self = WB_WATCH(object);
+	wb_config_clear(&self->config);
 	g_free(self->id);
 	g_free(self->transport);
 	g_free(self->target);

@@ -266,6 +266,7 @@ handle_send_notification(WbDBusWatch1 *iface, GDBusMethodInvocation *invocation,
 	}
 	if ((n->summary == NULL || *n->summary == '\0') && (n->body == NULL || *n->body == '\0'))
 		return bad_args(invocation, "a notification needs a title or a body");
+	g_free(n->sender);
 	n->sender = g_strdup(g_dbus_method_invocation_get_sender(invocation));
 	n->timestamp_us = g_get_real_time();
 	n->urgency = 1;

@@ -98,6 +98,17 @@ wb_desktop_notification_serialize(const WbDesktopNotification *n)
 	return g_variant_builder_end(&b);
 }
 
+/* Replaces *field with the dictionary's string, if it has one of that type. */
+static void
+lookup_string(GVariantDict *d, const gchar *key, gchar **field)
+{
+	gchar *value = NULL;
+	if (!g_variant_dict_lookup(d, key, "s", &value))
+		return;
+	g_free(*field);
+	*field = value;
+}
+
 /**
  * wb_desktop_notification_deserialize:
  * @v: what wb_desktop_notification_serialize() made (untrusted: read from a file)
@@ -115,13 +126,13 @@ wb_desktop_notification_deserialize(GVariant *v)
 	g_variant_dict_lookup(d, "source", "u", &source);
 	n = wb_desktop_notification_new(source <= WB_DESKTOP_SOURCE_API ? (WbDesktopSource)source
 									: WB_DESKTOP_SOURCE_FDO);
-	g_variant_dict_lookup(d, "key", "s", &n->key);
+	lookup_string(d, "key", &n->key);
 	g_variant_dict_lookup(d, "server_id", "u", &n->server_id);
-	g_variant_dict_lookup(d, "app_id", "s", &n->app_id);
-	g_variant_dict_lookup(d, "app_name", "s", &n->app_name);
-	g_variant_dict_lookup(d, "summary", "s", &n->summary);
-	g_variant_dict_lookup(d, "sender", "s", &n->sender);
-	g_variant_dict_lookup(d, "default_action", "s", &n->default_action);
+	lookup_string(d, "app_id", &n->app_id);
+	lookup_string(d, "app_name", &n->app_name);
+	lookup_string(d, "summary", &n->summary);
+	lookup_string(d, "sender", &n->sender);
+	lookup_string(d, "default_action", &n->default_action);
 	g_variant_dict_lookup(d, "timestamp", "x", &n->timestamp_us);
 	ids = g_variant_dict_lookup_value(d, "action_ids", G_VARIANT_TYPE_STRING_ARRAY);
 	labels = g_variant_dict_lookup_value(d, "action_labels", G_VARIANT_TYPE_STRING_ARRAY);
@@ -862,7 +873,7 @@ wb_notification_service_new(WbStore *store, const WbConfig *config, const gchar 
 {
 	WbNotificationService *self = g_object_new(WB_TYPE_NOTIFICATION_SERVICE, NULL);
 	self->store = store;
-	self->config = *config;
+	wb_config_copy(&self->config, config);
 	self->watch_id = g_strdup(watch_id);
 	self->monitor = monitor != NULL ? g_object_ref(monitor) : NULL;
 	self->idle = idle != NULL ? g_object_ref(idle) : NULL;
@@ -882,6 +893,7 @@ static void
 wb_notification_service_finalize(GObject *object)
 {
 	WbNotificationService *self = WB_NOTIFICATION_SERVICE(object);
+	wb_config_clear(&self->config);
 	g_hash_table_unref(self->inflight);
 	g_free(self->watch_id);
 	G_OBJECT_CLASS(wb_notification_service_parent_class)->finalize(object);

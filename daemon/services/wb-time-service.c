@@ -106,13 +106,21 @@ WbTimeService *
 wb_time_service_new(const WbConfig *config)
 {
 	WbTimeService *self = g_object_new(WB_TYPE_TIME_SERVICE, NULL);
-	self->config = *config;
+	wb_config_copy(&self->config, config);
 	return self;
+}
+
+static void
+wb_time_service_finalize(GObject *object)
+{
+	wb_config_clear(&WB_TIME_SERVICE(object)->config);
+	G_OBJECT_CLASS(wb_time_service_parent_class)->finalize(object);
 }
 
 static void
 wb_time_service_class_init(WbTimeServiceClass *klass)
 {
+	G_OBJECT_CLASS(klass)->finalize = wb_time_service_finalize;
 	WB_SERVICE_CLASS(klass)->attach = wb_time_service_attach;
 }
 

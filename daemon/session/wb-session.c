@@ -452,7 +452,7 @@ wb_session_new(WbLink *link, const WbConfig *config, const gchar *log_name)
 {
 	WbSession *self = g_object_new(WB_TYPE_SESSION, NULL);
 	self->link = g_object_ref(link);
-	self->config = *config;
+	wb_config_copy(&self->config, config);
 	self->log_name = g_strdup(log_name);
 	return self;
 }
@@ -697,6 +697,7 @@ static void
 wb_session_finalize(GObject *object)
 {
 	WbSession *self = WB_SESSION(object);
+	wb_config_clear(&self->config);
 	wb_frame_decoder_free(self->decoder);
 	g_ptr_array_unref(self->requests);
 	wb_watch_version_clear(&self->version);

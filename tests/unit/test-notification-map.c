@@ -10,16 +10,19 @@
 #include "wb-notification-service.h"
 #include "wb-test-util.h"
 
+/* fields start as "" (wb_desktop_notification_new); replace without leaking */
+#define SET(field, value) (g_free(field), (field) = g_strdup(value))
+
 static WbDesktopNotification *
 email(void)
 {
 	WbDesktopNotification *n = wb_desktop_notification_new(WB_DESKTOP_SOURCE_FDO);
-	n->key = g_strdup("fdo:7");
-	n->app_id = g_strdup("org.mozilla.Thunderbird");
-	n->app_name = g_strdup("Thunderbird");
-	n->summary = g_strdup("Ada Lovelace");
-	n->body = g_strdup("<b>Line one</b>\r\n\tLine &amp; two\n\n\n");
-	n->category = g_strdup("email.arrived");
+	SET(n->key, "fdo:7");
+	SET(n->app_id, "org.mozilla.Thunderbird");
+	SET(n->app_name, "Thunderbird");
+	SET(n->summary, "Ada Lovelace");
+	SET(n->body, "<b>Line one</b>\r\n\tLine &amp; two\n\n\n");
+	SET(n->category, "email.arrived");
 	n->urgency = 1;
 	n->timestamp_us = G_GINT64_CONSTANT(1764324000) * G_USEC_PER_SEC;
 	wb_desktop_notification_add_action(n, "archive", "Archive", NULL);
@@ -134,9 +137,9 @@ test_hostile(void)
 
 	for (guint i = 0; i < 100000; i++)
 		g_string_append(body, "<i>w\xc3</i> ");
-	n->body = g_strdup(body->str);
-	n->summary = g_strdup("");
-	n->app_id = g_strdup("weird.app");
+	SET(n->body, body->str);
+	SET(n->summary, "");
+	SET(n->app_id, "weird.app");
 	for (guint i = 0; i < 100; i++) {
 		g_autofree gchar *aid = g_strdup_printf("a%u", i);
 		g_autofree gchar *label = g_strnfill(200, 'L');
@@ -161,13 +164,13 @@ test_icons(void)
 {
 	g_autoptr(WbDesktopNotification) n = wb_desktop_notification_new(WB_DESKTOP_SOURCE_FDO);
 	g_assert_cmpuint(wb_notification_icon_for(n), ==, 0);
-	n->app_id = g_strdup("com.slack.Slack");
+	SET(n->app_id, "com.slack.Slack");
 	g_assert_cmpuint(wb_notification_icon_for(n), ==, WB_TIMELINE_ICON_NOTIFICATION_SLACK);
-	n->category = g_strdup("im.received");
+	SET(n->category, "im.received");
 	/* a category says more than a name */
 	g_assert_cmpuint(wb_notification_icon_for(n), ==, WB_TIMELINE_ICON_GENERIC_SMS);
 	n->source = WB_DESKTOP_SOURCE_API;
-	n->icon = g_strdup("calendar");
+	SET(n->icon, "calendar");
 	g_assert_cmpuint(wb_notification_icon_for(n), ==, WB_TIMELINE_ICON_TIMELINE_CALENDAR);
 }
 

@@ -136,6 +136,8 @@ fixture_setup(Fixture *f, gconstpointer wait_ms)
 	config.request_timeout_s = 1;
 	f->link = g_object_new(TEST_TYPE_LINK, "transport", "test", "target", "mem", NULL);
 	f->session = wb_session_new(WB_LINK(f->link), &config, "test");
+	/* the session keeps its own copy */
+	wb_config_clear(&config);
 	g_signal_connect(f->session, "opened", G_CALLBACK(opened_cb), f);
 	g_signal_connect(f->session, "closed", G_CALLBACK(closed_cb), f);
 }
