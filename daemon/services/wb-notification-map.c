@@ -80,8 +80,12 @@ wb_notification_clean_text(const gchar *text, gboolean markup)
 	for (const gchar *p = valid; *p != '\0';) {
 		gsize n = 0;
 		if (markup && *p == '<' && (g_ascii_isalpha(p[1]) || p[1] == '/' || p[1] == '!')) {
-			const gchar *end = strchr(p, '>');
-			if (end != NULL) {
+			/* a tag ends within a bounded distance; scanning the rest of a huge body
+			 * for every '<' would be quadratic */
+			const gchar *end = p + 1;
+			while (*end != '\0' && *end != '>' && end - p < 1024)
+				end++;
+			if (*end == '>') {
 				/* a line break tag keeps its line break */
 				if (g_ascii_strncasecmp(p, "<br", 3) == 0)
 					g_string_append_c(a, '\n');
