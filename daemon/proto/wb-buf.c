@@ -431,3 +431,87 @@ wb_set_u16_be(GByteArray *out, gsize offset, guint16 v)
 	out->data[offset] = (guint8)(v >> 8);
 	out->data[offset + 1] = (guint8)v;
 }
+
+/* ---------------------------------------------------------------- WbByteQueue */
+
+void
+wb_byte_queue_init(WbByteQueue *q)
+{
+	q->buf = g_byte_array_new();
+	q->off = 0;
+}
+
+void
+wb_byte_queue_clear(WbByteQueue *q)
+{
+	g_clear_pointer(&q->buf, g_byte_array_unref);
+	q->off = 0;
+}
+
+/**
+ * wb_byte_queue_reset:
+ * @q: the queue
+ *
+ * Forgets every unconsumed byte.
+ */
+void
+wb_byte_queue_reset(WbByteQueue *q)
+{
+	g_byte_array_set_size(q->buf, 0);
+	q->off = 0;
+}
+
+/**
+ * wb_byte_queue_push:
+ * @q: the queue
+ * @data: (array length=len): received bytes
+ * @len: their number
+ *
+ * Appends bytes. Pointers from an earlier wb_byte_queue_peek() become invalid.
+ */
+void
+wb_byte_queue_push(WbByteQueue *q, const guint8 *data, gsize len)
+{
+	if (q->off == q->buf->len) {
+		g_byte_array_set_size(q->buf, 0);
+		q->off = 0;
+	} else if (q->off >= 4096 || q->off * 2 >= q->buf->len) {
+		g_byte_array_remove_range(q->buf, 0, (guint)q->off);
+		q->off = 0;
+	}
+	wb_put_bytes(q->buf, data, len);
+}
+
+/**
+ * wb_byte_queue_peek:
+ * @q: the queue
+ * @out_len: (out): how many bytes are there
+ *
+ * Returns: (transfer none) (nullable): the unconsumed bytes, or %NULL when there are none
+ */
+const guint8 *
+wb_byte_queue_peek(const WbByteQueue *q, gsize *out_len)
+{
+	*out_len = q->buf->len - q->off;
+	return *out_len > 0 ? q->buf->data + q->off : NULL;
+}
+
+/**
+ * wb_byte_queue_consume:
+ * @q: the queue
+ * @n: how many bytes, at most wb_byte_queue_length()
+ *
+ * Marks bytes as used.
+ */
+void
+wb_byte_queue_consume(WbByteQueue *q, gsize n)
+{
+	g_return_if_fail(n <= q->buf->len - q->off);
+	q->off += n;
+}
+
+gsize
+wb_byte_queue_length(const WbByteQueue *q)
+{
+	return q->buf->len - q->off;
+}

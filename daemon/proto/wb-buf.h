@@ -67,4 +67,24 @@ void wb_set_u16_be(GByteArray *out, gsize offset, guint16 v);
 
 gsize wb_utf8_truncate_len(const gchar *s, gsize max_bytes);
 
+/**
+ * WbByteQueue:
+ *
+ * Received bytes not yet consumed, for the incremental decoders: one buffer with a read
+ * offset, so a decoded unit is handed out without copying; the dead prefix is dropped only
+ * when it is large, at the next push.
+ */
+typedef struct {
+	GByteArray *buf;
+	gsize off;
+} WbByteQueue;
+
+void wb_byte_queue_init(WbByteQueue *q);
+void wb_byte_queue_clear(WbByteQueue *q);
+void wb_byte_queue_reset(WbByteQueue *q);
+void wb_byte_queue_push(WbByteQueue *q, const guint8 *data, gsize len);
+const guint8 *wb_byte_queue_peek(const WbByteQueue *q, gsize *out_len);
+void wb_byte_queue_consume(WbByteQueue *q, gsize n);
+gsize wb_byte_queue_length(const WbByteQueue *q);
+
 G_END_DECLS

@@ -95,8 +95,7 @@ wb_emu_spp_encode(GByteArray *out, const guint8 *stream, gsize len)
 }
 
 struct _WbEmuDecoder {
-	GByteArray *buf;
-	gsize off;
+	WbByteQueue queue;
 };
 
 /**
@@ -108,7 +107,7 @@ WbEmuDecoder *
 wb_emu_decoder_new(void)
 {
 	WbEmuDecoder *self = g_new0(WbEmuDecoder, 1);
-	self->buf = g_byte_array_new();
+	wb_byte_queue_init(&self->queue);
 	return self;
 }
 
@@ -117,21 +116,20 @@ wb_emu_decoder_free(WbEmuDecoder *self)
 {
 	if (self == NULL)
 		return;
-	g_byte_array_unref(self->buf);
+	wb_byte_queue_clear(&self->queue);
 	g_free(self);
 }
 
 void
 wb_emu_decoder_reset(WbEmuDecoder *self)
 {
-	g_byte_array_set_size(self->buf, 0);
-	self->off = 0;
+	wb_byte_queue_reset(&self->queue);
 }
 
 gsize
 wb_emu_decoder_pending(const WbEmuDecoder *self)
 {
-	return self->buf->len - self->off;
+	return wb_byte_queue_length(&self->queue);
 }
 
 /**
@@ -145,14 +143,7 @@ wb_emu_decoder_pending(const WbEmuDecoder *self)
 void
 wb_emu_decoder_push(WbEmuDecoder *self, const guint8 *buf, gsize len)
 {
-	if (self->off == self->buf->len) {
-		g_byte_array_set_size(self->buf, 0);
-		self->off = 0;
-	} else if (self->off >= 4096 || self->off * 2 >= self->buf->len) {
-		g_byte_array_remove_range(self->buf, 0, (guint)self->off);
-		self->off = 0;
-	}
-	wb_put_bytes(self->buf, buf, len);
+	wb_byte_queue_push(&self->queue, buf, len);
 }
 
 /**
@@ -170,14 +161,13 @@ wb_emu_decoder_push(WbEmuDecoder *self, const guint8 *buf, gsize len)
 gboolean
 wb_emu_decoder_next(WbEmuDecoder *self, WbEmuPacket *out_packet, GError **error)
 {
-	gsize avail = self->buf->len - self->off;
-	const guint8 *p;
+	gsize avail;
+	const guint8 *p = wb_byte_queue_peek(&self->queue, &avail);
 	gsize skipped = 0;
 	guint16 protocol, len;
 
 	if (avail < 2)
 		return FALSE;
-	p = self->buf->data + self->off;
 	while (skipped + 1 < avail && !(p[skipped] == 0xFE && p[skipped + 1] == 0xED))
 		skipped++;
 	if (skipped + 1 >= avail && !(p[skipped] == 0xFE && skipped + 1 == avail)) {
@@ -185,7 +175,7 @@ wb_emu_decoder_next(WbEmuDecoder *self, WbEmuPacket *out_packet, GError **error)
 		skipped = avail;
 	}
 	if (skipped > 0) {
-		self->off += skipped;
+		wb_byte_queue_consume(&self->queue, skipped);
 		return wb_proto_fail(
 			error, WB_PROTO_ERROR_BAD_CHECKSUM,
 			"emulator: %" G_GSIZE_FORMAT " bytes before a signature dropped", skipped);
@@ -195,7 +185,7 @@ wb_emu_decoder_next(WbEmuDecoder *self, WbEmuPacket *out_packet, GError **error)
 	protocol = (guint16)((p[2] << 8) | p[3]);
 	len = (guint16)((p[4] << 8) | p[5]);
 	if (len > WB_EMU_MAX_PAYLOAD) {
-		self->off += 2;
+		wb_byte_queue_consume(&self->queue, 2);
 		return wb_proto_fail(error, WB_PROTO_ERROR_TOO_LONG,
 				     "emulator: length %u exceeds %d, resynchronising", len,
 				     WB_EMU_MAX_PAYLOAD);
@@ -203,7 +193,7 @@ wb_emu_decoder_next(WbEmuDecoder *self, WbEmuPacket *out_packet, GError **error)
 	if (avail < (gsize)WB_EMU_HEADER_LEN + len + WB_EMU_FOOTER_LEN)
 		return FALSE;
 	if (p[WB_EMU_HEADER_LEN + len] != 0xBE || p[WB_EMU_HEADER_LEN + len + 1] != 0xEF) {
-		self->off += 2;
+		wb_byte_queue_consume(&self->queue, 2);
 		return wb_proto_fail(error, WB_PROTO_ERROR_BAD_CHECKSUM,
 				     "emulator: bad footer after %u bytes of protocol %u, dropped",
 				     len, protocol);
@@ -211,7 +201,7 @@ wb_emu_decoder_next(WbEmuDecoder *self, WbEmuPacket *out_packet, GError **error)
 	out_packet->protocol = protocol;
 	out_packet->payload = p + WB_EMU_HEADER_LEN;
 	out_packet->len = len;
-	self->off += (gsize)WB_EMU_HEADER_LEN + len + WB_EMU_FOOTER_LEN;
+	wb_byte_queue_consume(&self->queue, (gsize)WB_EMU_HEADER_LEN + len + WB_EMU_FOOTER_LEN);
 	return TRUE;
 }
 

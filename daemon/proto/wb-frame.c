@@ -187,13 +187,8 @@ wb_frame_parse(const guint8 *buf, gsize len, WbFrame *out_frame, GError **error)
 	return TRUE;
 }
 
-/*
- * The incremental decoder keeps unread bytes in one buffer with a read offset, so a frame is
- * handed out without copying and the buffer is compacted only when the dead prefix is large.
- */
 struct _WbFrameDecoder {
-	GByteArray *buf;
-	gsize off;
+	WbByteQueue queue;
 	gsize max_payload;
 };
 
@@ -207,7 +202,7 @@ WbFrameDecoder *
 wb_frame_decoder_new(gsize max_payload)
 {
 	WbFrameDecoder *self = g_new0(WbFrameDecoder, 1);
-	self->buf = g_byte_array_new();
+	wb_byte_queue_init(&self->queue);
 	self->max_payload = max_payload != 0 ? MIN(max_payload, G_MAXUINT16) : WB_FRAME_MAX_PAYLOAD;
 	return self;
 }
@@ -217,7 +212,7 @@ wb_frame_decoder_free(WbFrameDecoder *self)
 {
 	if (self == NULL)
 		return;
-	g_byte_array_unref(self->buf);
+	wb_byte_queue_clear(&self->queue);
 	g_free(self);
 }
 
@@ -230,8 +225,7 @@ wb_frame_decoder_free(WbFrameDecoder *self)
 void
 wb_frame_decoder_reset(WbFrameDecoder *self)
 {
-	g_byte_array_set_size(self->buf, 0);
-	self->off = 0;
+	wb_byte_queue_reset(&self->queue);
 }
 
 /**
@@ -243,7 +237,7 @@ wb_frame_decoder_reset(WbFrameDecoder *self)
 gsize
 wb_frame_decoder_pending(const WbFrameDecoder *self)
 {
-	return self->buf->len - self->off;
+	return wb_byte_queue_length(&self->queue);
 }
 
 /**
@@ -257,14 +251,7 @@ wb_frame_decoder_pending(const WbFrameDecoder *self)
 void
 wb_frame_decoder_push(WbFrameDecoder *self, const guint8 *buf, gsize len)
 {
-	if (self->off == self->buf->len) {
-		g_byte_array_set_size(self->buf, 0);
-		self->off = 0;
-	} else if (self->off >= 4096 || self->off * 2 >= self->buf->len) {
-		g_byte_array_remove_range(self->buf, 0, (guint)self->off);
-		self->off = 0;
-	}
-	wb_put_bytes(self->buf, buf, len);
+	wb_byte_queue_push(&self->queue, buf, len);
 }
 
 /**
@@ -282,16 +269,15 @@ wb_frame_decoder_push(WbFrameDecoder *self, const guint8 *buf, gsize len)
 gboolean
 wb_frame_decoder_next(WbFrameDecoder *self, WbFrame *out_frame, GError **error)
 {
-	gsize avail = self->buf->len - self->off;
-	const guint8 *p;
+	gsize avail;
+	const guint8 *p = wb_byte_queue_peek(&self->queue, &avail);
 	gsize plen;
 
 	if (avail < WB_FRAME_HEADER_LEN)
 		return FALSE;
-	p = self->buf->data + self->off;
 	plen = ((gsize)p[0] << 8) | p[1];
 	if (plen > self->max_payload) {
-		self->off++;
+		wb_byte_queue_consume(&self->queue, 1);
 		g_set_error(error, WB_PROTO_ERROR, WB_PROTO_ERROR_TOO_LONG,
 			    "frame: length %" G_GSIZE_FORMAT " exceeds %" G_GSIZE_FORMAT
 			    ", resynchronising",
@@ -303,6 +289,6 @@ wb_frame_decoder_next(WbFrameDecoder *self, WbFrame *out_frame, GError **error)
 	out_frame->endpoint = (guint16)((p[2] << 8) | p[3]);
 	out_frame->payload = p + WB_FRAME_HEADER_LEN;
 	out_frame->len = plen;
-	self->off += WB_FRAME_HEADER_LEN + plen;
+	wb_byte_queue_consume(&self->queue, WB_FRAME_HEADER_LEN + plen);
 	return TRUE;
 }

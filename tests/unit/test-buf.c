@@ -142,6 +142,36 @@ test_uuid(void)
 	g_assert_false(wb_uuid_parse(NULL, &u));
 }
 
+static void
+test_byte_queue(void)
+{
+	WbByteQueue q;
+	const guint8 *p;
+	gsize n;
+	guint8 chunk[3000];
+
+	wb_byte_queue_init(&q);
+	g_assert_null(wb_byte_queue_peek(&q, &n));
+	g_assert_cmpuint(n, ==, 0);
+	wb_byte_queue_push(&q, (const guint8 *)"abcdef", 6);
+	wb_byte_queue_consume(&q, 2);
+	p = wb_byte_queue_peek(&q, &n);
+	g_assert_cmpmem(p, n, "cdef", 4);
+	/* compaction keeps the unconsumed bytes, whatever was pushed in between */
+	for (guint i = 0; i < sizeof(chunk); i++)
+		chunk[i] = (guint8)i;
+	for (guint round = 0; round < 10; round++) {
+		wb_byte_queue_push(&q, chunk, sizeof(chunk));
+		wb_byte_queue_consume(&q, sizeof(chunk) - 1);
+	}
+	p = wb_byte_queue_peek(&q, &n);
+	g_assert_cmpuint(n, ==, 4 + 10);
+	g_assert_cmpuint(wb_byte_queue_length(&q), ==, 14);
+	wb_byte_queue_reset(&q);
+	g_assert_cmpuint(wb_byte_queue_length(&q), ==, 0);
+	wb_byte_queue_clear(&q);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -153,5 +183,6 @@ main(int argc, char **argv)
 	g_test_add_func("/wearbridge/buf/utf8-truncate", test_utf8_truncate);
 	g_test_add_func("/wearbridge/buf/writers", test_writers);
 	g_test_add_func("/wearbridge/buf/uuid", test_uuid);
+	g_test_add_func("/wearbridge/buf/byte-queue", test_byte_queue);
 	return g_test_run();
 }
