@@ -1,0 +1,331 @@
+/*
+ * Copyright 2026 The wearbridge authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Follows org.bluez on the system bus (STYLE-EXAMPLES Part B 15): one
+ * GDBusObjectManagerClient at "/" with typed proxies, rebuilt whenever bluetoothd (re)appears;
+ * state is read from properties and kept current from the manager's signals.
+ */
+#define WB_LOG_MODULE "bluez"
+#include "wb-bluez-client.h"
+#include "wb-log.h"
+
+struct _WbBluezClient {
+	GObject parent_instance;
+	GDBusConnection *connection;
+	GDBusObjectManager *manager; /* NULL while org.bluez is not on the bus */
+	GCancellable *cancellable;   /* of the manager being created */
+	guint name_watch;
+};
+
+G_DEFINE_FINAL_TYPE(WbBluezClient, wb_bluez_client, G_TYPE_OBJECT)
+
+enum { SIGNAL_AVAILABLE_CHANGED, SIGNAL_DEVICE_CHANGED, SIGNAL_ADAPTER_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+emit_for_interface(WbBluezClient *self, GDBusInterface *interface)
+{
+	if (WB_BLUEZ_IS_DEVICE1(interface))
+		g_signal_emit(self, signals[SIGNAL_DEVICE_CHANGED], 0, interface);
+	else if (WB_BLUEZ_IS_ADAPTER1(interface))
+		g_signal_emit(self, signals[SIGNAL_ADAPTER_CHANGED], 0, interface);
+}
+
+static void
+on_object_added(GDBusObjectManager *manager, GDBusObject *object, gpointer user_data)
+{
+	WbBluezClient *self = user_data;
+	g_autolist(GDBusInterface) interfaces = g_dbus_object_get_interfaces(object);
+
+	for (GList *l = interfaces; l != NULL; l = l->next)
+		emit_for_interface(self, l->data);
+}
+
+static void
+on_interface_added(GDBusObjectManager *manager, GDBusObject *object, GDBusInterface *interface,
+		   gpointer user_data)
+{
+	emit_for_interface(user_data, interface);
+}
+
+static void
+on_properties_changed(GDBusObjectManagerClient *manager, GDBusObjectProxy *object,
+		      GDBusProxy *proxy, GVariant *changed, const gchar *const *invalidated,
+		      gpointer user_data)
+{
+	emit_for_interface(user_data, G_DBUS_INTERFACE(proxy));
+}
+
+typedef struct {
+	WbBluezClient *self;
+	GCancellable *cancellable;
+} Pending;
+
+static void
+manager_ready(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	Pending *pending = user_data;
+	g_autoptr(WbBluezClient) self = pending->self;
+	g_autoptr(GCancellable) cancellable = pending->cancellable;
+	g_autoptr(GError) error = NULL;
+	GDBusObjectManager *manager = wb_bluez_object_manager_client_new_finish(result, &error);
+
+	g_free(pending);
+	/* cancelled: bluetoothd vanished or restarted meanwhile, or we are going away */
+	if (g_cancellable_is_cancelled(cancellable)) {
+		g_clear_object(&manager);
+		return;
+	}
+	if (manager == NULL) {
+		wb_warning("cannot follow BlueZ: %s", error->message);
+		return;
+	}
+	g_clear_object(&self->cancellable);
+	self->manager = manager;
+	g_signal_connect_object(manager, "object-added", G_CALLBACK(on_object_added), self, 0);
+	g_signal_connect_object(manager, "interface-added", G_CALLBACK(on_interface_added), self,
+				0);
+	g_signal_connect_object(manager, "interface-proxy-properties-changed",
+				G_CALLBACK(on_properties_changed), self, 0);
+	wb_debug("BlueZ is on the bus");
+	g_signal_emit(self, signals[SIGNAL_AVAILABLE_CHANGED], 0, TRUE);
+}
+
+static void
+drop_manager(WbBluezClient *self)
+{
+	g_cancellable_cancel(self->cancellable);
+	g_clear_object(&self->cancellable);
+	if (self->manager != NULL)
+		g_signal_handlers_disconnect_by_data(self->manager, self);
+	g_clear_object(&self->manager);
+}
+
+static void
+on_bluez_appeared(GDBusConnection *connection, const gchar *name, const gchar *owner,
+		  gpointer user_data)
+{
+	WbBluezClient *self = user_data;
+	Pending *pending = g_new0(Pending, 1);
+
+	drop_manager(self);
+	self->cancellable = g_cancellable_new();
+	pending->self = g_object_ref(self);
+	pending->cancellable = g_object_ref(self->cancellable);
+	wb_bluez_object_manager_client_new(
+		connection, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START, "org.bluez", "/",
+		self->cancellable, manager_ready, pending);
+}
+
+static void
+on_bluez_vanished(GDBusConnection *connection, const gchar *name, gpointer user_data)
+{
+	WbBluezClient *self = user_data;
+	gboolean was = self->manager != NULL;
+
+	drop_manager(self);
+	if (was) {
+		wb_debug("BlueZ left the bus");
+		g_signal_emit(self, signals[SIGNAL_AVAILABLE_CHANGED], 0, FALSE);
+	}
+}
+
+/**
+ * wb_bluez_client_new:
+ * @connection: the system bus
+ *
+ * Starts following org.bluez; #WbBluezClient::available-changed tells when it is usable.
+ *
+ * Returns: (transfer full): a new #WbBluezClient
+ */
+WbBluezClient *
+wb_bluez_client_new(GDBusConnection *connection)
+{
+	WbBluezClient *self;
+
+	g_return_val_if_fail(G_IS_DBUS_CONNECTION(connection), NULL);
+	self = g_object_new(WB_TYPE_BLUEZ_CLIENT, NULL);
+	self->connection = g_object_ref(connection);
+	self->name_watch = g_bus_watch_name_on_connection(
+		connection, "org.bluez", G_BUS_NAME_WATCHER_FLAGS_NONE, on_bluez_appeared,
+		on_bluez_vanished, self, NULL);
+	return self;
+}
+
+/**
+ * wb_bluez_client_get_connection:
+ * @self: a #WbBluezClient
+ *
+ * Returns: (transfer none): the system bus
+ */
+GDBusConnection *
+wb_bluez_client_get_connection(WbBluezClient *self)
+{
+	g_return_val_if_fail(WB_IS_BLUEZ_CLIENT(self), NULL);
+	return self->connection;
+}
+
+/**
+ * wb_bluez_client_is_available:
+ * @self: a #WbBluezClient
+ *
+ * Returns: whether bluetoothd is on the bus and its objects are known
+ */
+gboolean
+wb_bluez_client_is_available(WbBluezClient *self)
+{
+	g_return_val_if_fail(WB_IS_BLUEZ_CLIENT(self), FALSE);
+	return self->manager != NULL;
+}
+
+/**
+ * wb_bluez_client_get_manager:
+ * @self: a #WbBluezClient
+ *
+ * Returns: (transfer none) (nullable): the object manager of org.bluez, %NULL while it is
+ * not available
+ */
+GDBusObjectManager *
+wb_bluez_client_get_manager(WbBluezClient *self)
+{
+	g_return_val_if_fail(WB_IS_BLUEZ_CLIENT(self), NULL);
+	return self->manager;
+}
+
+/**
+ * wb_bluez_client_get_adapter:
+ * @self: a #WbBluezClient
+ *
+ * The adapter to use: the first powered one in path order, else the first one.
+ *
+ * Returns: (transfer full) (nullable): the adapter, %NULL if there is none
+ */
+WbBluezAdapter1 *
+wb_bluez_client_get_adapter(WbBluezClient *self)
+{
+	g_autolist(GDBusObject) objects = NULL;
+	WbBluezAdapter1 *first = NULL;
+	const gchar *first_path = NULL;
+	WbBluezAdapter1 *powered = NULL;
+	const gchar *powered_path = NULL;
+
+	g_return_val_if_fail(WB_IS_BLUEZ_CLIENT(self), NULL);
+	if (self->manager == NULL)
+		return NULL;
+	objects = g_dbus_object_manager_get_objects(self->manager);
+	for (GList *l = objects; l != NULL; l = l->next) {
+		WbBluezAdapter1 *adapter = wb_bluez_object_peek_adapter1(l->data);
+		const gchar *path = g_dbus_object_get_object_path(l->data);
+
+		if (adapter == NULL)
+			continue;
+		if (first == NULL || g_strcmp0(path, first_path) < 0) {
+			first = adapter;
+			first_path = path;
+		}
+		if (wb_bluez_adapter1_get_powered(adapter) &&
+		    (powered == NULL || g_strcmp0(path, powered_path) < 0)) {
+			powered = adapter;
+			powered_path = path;
+		}
+	}
+	if (powered != NULL)
+		return g_object_ref(powered);
+	return first != NULL ? g_object_ref(first) : NULL;
+}
+
+/**
+ * wb_bluez_client_find_device:
+ * @self: a #WbBluezClient
+ * @address: a Bluetooth address, any case
+ *
+ * Returns: (transfer full) (nullable): the device with that address, %NULL if BlueZ does not
+ * know it
+ */
+WbBluezDevice1 *
+wb_bluez_client_find_device(WbBluezClient *self, const gchar *address)
+{
+	g_autolist(GDBusObject) objects = NULL;
+
+	g_return_val_if_fail(WB_IS_BLUEZ_CLIENT(self), NULL);
+	g_return_val_if_fail(address != NULL, NULL);
+	if (self->manager == NULL)
+		return NULL;
+	objects = g_dbus_object_manager_get_objects(self->manager);
+	for (GList *l = objects; l != NULL; l = l->next) {
+		WbBluezDevice1 *device = wb_bluez_object_peek_device1(l->data);
+		const gchar *device_address;
+
+		if (device == NULL)
+			continue;
+		device_address = wb_bluez_device1_get_address(device);
+		if (device_address != NULL && g_ascii_strcasecmp(device_address, address) == 0)
+			return g_object_ref(device);
+	}
+	return NULL;
+}
+
+/**
+ * wb_bluez_device_is_ready:
+ * @device: a device proxy
+ *
+ * Returns: whether the device is connected and its GATT services are resolved, the point
+ * where GATT traffic can start (device-api.txt)
+ */
+gboolean
+wb_bluez_device_is_ready(WbBluezDevice1 *device)
+{
+	g_return_val_if_fail(WB_BLUEZ_IS_DEVICE1(device), FALSE);
+	return wb_bluez_device1_get_connected(device) &&
+	       wb_bluez_device1_get_services_resolved(device);
+}
+
+static void
+wb_bluez_client_dispose(GObject *object)
+{
+	WbBluezClient *self = WB_BLUEZ_CLIENT(object);
+
+	g_clear_handle_id(&self->name_watch, g_bus_unwatch_name);
+	drop_manager(self);
+	g_clear_object(&self->connection);
+	G_OBJECT_CLASS(wb_bluez_client_parent_class)->dispose(object);
+}
+
+static void
+wb_bluez_client_class_init(WbBluezClientClass *klass)
+{
+	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+
+	object_class->dispose = wb_bluez_client_dispose;
+
+	/**
+	 * WbBluezClient::available-changed:
+	 * @self: the client
+	 * @available: whether org.bluez is usable now; on %TRUE all proxies are new
+	 */
+	signals[SIGNAL_AVAILABLE_CHANGED] =
+		g_signal_new("available-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
+			     NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+	/**
+	 * WbBluezClient::device-changed:
+	 * @self: the client
+	 * @device: a device that appeared or whose properties changed
+	 */
+	signals[SIGNAL_DEVICE_CHANGED] =
+		g_signal_new("device-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL,
+			     NULL, NULL, G_TYPE_NONE, 1, WB_BLUEZ_TYPE_DEVICE1);
+	/**
+	 * WbBluezClient::adapter-changed:
+	 * @self: the client
+	 * @adapter: an adapter that appeared or whose properties changed (e.g. Powered)
+	 */
+	signals[SIGNAL_ADAPTER_CHANGED] =
+		g_signal_new("adapter-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
+			     NULL, NULL, NULL, G_TYPE_NONE, 1, WB_BLUEZ_TYPE_ADAPTER1);
+}
+
+static void
+wb_bluez_client_init(WbBluezClient *self)
+{
+}
