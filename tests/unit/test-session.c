@@ -10,68 +10,8 @@
 #include "wb-error.h"
 #include "wb-frame.h"
 #include "wb-session.h"
+#include "wb-test-link.h"
 #include "wb-test-util.h"
-
-/* ---- an in-memory link: records what is sent, lets the test inject what is received ---- */
-#define TEST_TYPE_LINK (test_link_get_type())
-G_DECLARE_FINAL_TYPE(TestLink, test_link, TEST, LINK, WbLink)
-
-struct _TestLink {
-	WbLink parent_instance;
-	GByteArray *sent;
-};
-
-G_DEFINE_FINAL_TYPE(TestLink, test_link, WB_TYPE_LINK)
-
-static void
-test_link_open_async(WbLink *link, GCancellable *c, GAsyncReadyCallback cb, gpointer data)
-{
-	g_autoptr(GTask) task = g_task_new(link, c, cb, data);
-	wb_link_set_open(link, TRUE);
-	g_task_return_boolean(task, TRUE);
-}
-
-static gboolean
-test_link_open_finish(WbLink *link, GAsyncResult *res, GError **error)
-{
-	return g_task_propagate_boolean(G_TASK(res), error);
-}
-
-static void
-test_link_send(WbLink *link, GBytes *bytes)
-{
-	wb_put_bytes(TEST_LINK(link)->sent, g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
-}
-
-static void
-test_link_close(WbLink *link)
-{
-	wb_link_emit_closed(link, NULL);
-}
-
-static void
-test_link_finalize(GObject *o)
-{
-	g_byte_array_unref(TEST_LINK(o)->sent);
-	G_OBJECT_CLASS(test_link_parent_class)->finalize(o);
-}
-
-static void
-test_link_class_init(TestLinkClass *k)
-{
-	G_OBJECT_CLASS(k)->finalize = test_link_finalize;
-	WB_LINK_CLASS(k)->open_async = test_link_open_async;
-	WB_LINK_CLASS(k)->open_finish = test_link_open_finish;
-	WB_LINK_CLASS(k)->send = test_link_send;
-	WB_LINK_CLASS(k)->close = test_link_close;
-}
-
-static void
-test_link_init(TestLink *self)
-{
-	self->sent = g_byte_array_new();
-	wb_link_set_open(WB_LINK(self), TRUE);
-}
 
 static void
 inject_hex(TestLink *link, const gchar *hex)
@@ -95,14 +35,6 @@ take_frame(TestLink *link, guint16 *endpoint, GByteArray *payload)
 	wb_put_bytes(payload, f.payload, f.len);
 	g_byte_array_remove_range(link->sent, 0, (guint)len);
 }
-
-static const gchar *watch_version_frame =
-	"009b 0010"
-	"015a0b1c2d76342e342e32000000000000000000000000000000000000000000"
-	"00000000006131623263336400000e015900000076342e302d70726600000000"
-	"00000000000000000000000000000000000000003031323361626300010e0100"
-	"00004273696c6b0000000000513430323434354530304142efcdab8967451122"
-	"334455667788656e5f5553000001af290000000000000000010055";
 
 typedef struct {
 	TestLink *link;
@@ -134,7 +66,7 @@ fixture_setup(Fixture *f, gconstpointer wait_ms)
 	wb_config_init_defaults(&config);
 	config.first_frame_wait_ms = GPOINTER_TO_UINT(wait_ms);
 	config.request_timeout_s = 1;
-	f->link = g_object_new(TEST_TYPE_LINK, "transport", "test", "target", "mem", NULL);
+	f->link = test_link_new();
 	f->session = wb_session_new(WB_LINK(f->link), &config, "test");
 	/* the session keeps its own copy */
 	wb_config_clear(&config);
@@ -187,7 +119,7 @@ test_handshake_watch_first(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(wb_session_get_state(f->session), ==, WB_SESSION_STATE_HANDSHAKING);
 	/* split the answer in odd chunks */
 	{
-		g_autoptr(GByteArray) whole = wb_test_hex(watch_version_frame);
+		g_autoptr(GByteArray) whole = wb_test_hex(wb_test_watch_version_frame);
 		for (gsize off = 0; off < whole->len; off += 7) {
 			g_autoptr(GBytes) b =
 				g_bytes_new(whole->data + off, MIN(7, whole->len - off));
@@ -214,7 +146,7 @@ test_handshake_silent_watch(Fixture *f, gconstpointer data)
 	g_assert_cmpint(g_get_monotonic_time() - start, >=, 50 * 1000);
 	take_frame(f->link, &ep, p);
 	g_assert_cmpuint(ep, ==, WB_ENDPOINT_WATCH_VERSION);
-	inject_hex(f->link, watch_version_frame);
+	inject_hex(f->link, wb_test_watch_version_frame);
 	iterate_until(NULL, &f->opened, 1);
 }
 
@@ -227,7 +159,7 @@ open_session(Fixture *f)
 	while (f->link->sent->len == 0)
 		g_main_context_iteration(NULL, TRUE);
 	take_frame(f->link, &ep, p);
-	inject_hex(f->link, watch_version_frame);
+	inject_hex(f->link, wb_test_watch_version_frame);
 	iterate_until(NULL, &f->opened, 1);
 }
 
@@ -247,7 +179,7 @@ test_queue_until_open(Fixture *f, gconstpointer data)
 	take_frame(f->link, &ep, p);
 	g_assert_cmpuint(ep, ==, WB_ENDPOINT_WATCH_VERSION);
 	g_assert_cmpuint(f->link->sent->len, ==, 0);
-	inject_hex(f->link, watch_version_frame);
+	inject_hex(f->link, wb_test_watch_version_frame);
 	iterate_until(NULL, &f->opened, 1);
 	take_frame(f->link, &ep, p);
 	g_assert_cmpuint(ep, ==, 0x1234);
