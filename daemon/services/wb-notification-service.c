@@ -164,6 +164,16 @@ wb_desktop_notification_deserialize(GVariant *v)
 	return n;
 }
 
+/* The desktop notification a stored row was made from (its meta blob is untrusted: read
+ * from a file; GVariant checks it as it reads). */
+static WbDesktopNotification *
+stored_desktop_notification(const WbStoredNotification *s)
+{
+	g_autoptr(GVariant) meta = g_variant_ref_sink(
+		g_variant_new_from_bytes(G_VARIANT_TYPE_VARDICT, s->meta, FALSE));
+	return wb_desktop_notification_deserialize(meta);
+}
+
 /* ---------------------------------------------------------------- decisions */
 
 static void record(WbNotificationService *self, const WbDesktopNotification *n,
@@ -292,12 +302,12 @@ blobdb_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 		wb_watch_message(self->watch_id, "bad BlobDB answer: %s", error->message);
 		return;
 	}
-	stored = wb_store_notification_find(self->store, self->watch_id, NULL, d->uuid, NULL);
 	if (d->is_delete) {
 		if (!wb_store_notification_delete(self->store, self->watch_id, d->uuid, &error))
 			wb_watch_warning(self->watch_id, "%s", error->message);
 		return;
 	}
+	stored = wb_store_notification_find(self->store, self->watch_id, NULL, d->uuid, NULL);
 	if (stored == NULL) {
 		/* retracted (closed on the desktop) while the insert was on its way: take it
 		 * off the watch again */
@@ -320,9 +330,7 @@ blobdb_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 		return;
 	}
 	{
-		g_autoptr(GVariant) meta = g_variant_ref_sink(
-			g_variant_new_from_bytes(G_VARIANT_TYPE_VARDICT, stored->meta, FALSE));
-		g_autoptr(WbDesktopNotification) n = wb_desktop_notification_deserialize(meta);
+		g_autoptr(WbDesktopNotification) n = stored_desktop_notification(stored);
 		record(self, n, "failed", "the watch refused it: %s",
 		       wb_blobdb_status_to_string(resp.status));
 	}
@@ -368,9 +376,7 @@ send_blobdb(WbNotificationService *self, WbSession *session, const guint8 *uuid,
 static void
 send_legacy(WbNotificationService *self, WbSession *session, WbStoredNotification *stored)
 {
-	g_autoptr(GVariant) meta = g_variant_ref_sink(
-		g_variant_new_from_bytes(G_VARIANT_TYPE_VARDICT, stored->meta, FALSE));
-	g_autoptr(WbDesktopNotification) n = wb_desktop_notification_deserialize(meta);
+	g_autoptr(WbDesktopNotification) n = stored_desktop_notification(stored);
 	g_auto(WbTimelineItem) item = {0};
 	g_autoptr(GByteArray) out = g_byte_array_new();
 	g_autoptr(GError) error = NULL;
@@ -417,10 +423,7 @@ flush(WbNotificationService *self)
 	for (guint i = 0; queued != NULL && i < queued->len; i++) {
 		WbStoredNotification *s = g_ptr_array_index(queued, i);
 		if (s->created < oldest) {
-			g_autoptr(GVariant) meta = g_variant_ref_sink(
-				g_variant_new_from_bytes(G_VARIANT_TYPE_VARDICT, s->meta, FALSE));
-			g_autoptr(WbDesktopNotification) n =
-				wb_desktop_notification_deserialize(meta);
+			g_autoptr(WbDesktopNotification) n = stored_desktop_notification(s);
 			record(self, n, "too-old", "waited more than %u h for the watch",
 			       self->config.outbox_max_age_h);
 			(void)wb_store_notification_delete(self->store, self->watch_id, s->uuid,
@@ -459,9 +462,7 @@ bound_outbox(WbNotificationService *self)
 	     queued != NULL && i < queued->len && count > self->config.outbox_max_count;
 	     i++, count--) {
 		WbStoredNotification *s = g_ptr_array_index(queued, i);
-		g_autoptr(GVariant) meta = g_variant_ref_sink(
-			g_variant_new_from_bytes(G_VARIANT_TYPE_VARDICT, s->meta, FALSE));
-		g_autoptr(WbDesktopNotification) n = wb_desktop_notification_deserialize(meta);
+		g_autoptr(WbDesktopNotification) n = stored_desktop_notification(s);
 		record(self, n, "dropped-outbox-full", "more than %u were waiting for the watch",
 		       self->config.outbox_max_count);
 		(void)wb_store_notification_delete(self->store, self->watch_id, s->uuid, NULL);
@@ -609,9 +610,7 @@ wb_notification_service_closed(WbNotificationService *self, const gchar *key)
 	if (s == NULL)
 		return;
 	if (retract(self, key, &was_queued) && was_queued) {
-		g_autoptr(GVariant) meta = g_variant_ref_sink(
-			g_variant_new_from_bytes(G_VARIANT_TYPE_VARDICT, s->meta, FALSE));
-		g_autoptr(WbDesktopNotification) n = wb_desktop_notification_deserialize(meta);
+		g_autoptr(WbDesktopNotification) n = stored_desktop_notification(s);
 		record(self, n, "closed", "closed on the desktop before the watch came back");
 	}
 }
@@ -745,7 +744,6 @@ handle_invoke(WbNotificationService *self, const WbTimelineInvokeAction *inv)
 {
 	g_autoptr(WbStoredNotification) s =
 		wb_store_notification_find(self->store, self->watch_id, NULL, inv->item_id.b, NULL);
-	g_autoptr(GVariant) meta = NULL;
 	g_autoptr(WbDesktopNotification) n = NULL;
 	g_autoptr(GPtrArray) allowed = NULL;
 	ActionData *d;
@@ -754,8 +752,7 @@ handle_invoke(WbNotificationService *self, const WbTimelineInvokeAction *inv)
 		respond(self, &inv->item_id, FALSE, "No longer on the computer", 0);
 		return;
 	}
-	meta = g_variant_ref_sink(g_variant_new_from_bytes(G_VARIANT_TYPE_VARDICT, s->meta, FALSE));
-	n = wb_desktop_notification_deserialize(meta);
+	n = stored_desktop_notification(s);
 
 	if (n->source == WB_DESKTOP_SOURCE_API) {
 		const gchar *action = NULL;
