@@ -17,22 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static GPid
-spawn(gchar **argv, gchar **envp, gint *out_stdout)
-{
-	g_autoptr(GError) error = NULL;
-	GSpawnFlags flags =
-		G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL;
-	GPid pid;
-	if (out_stdout == NULL)
-		flags |= G_SPAWN_STDOUT_TO_DEV_NULL;
-	if (!g_spawn_async_with_pipes(NULL, argv, envp, flags, NULL, NULL, &pid, NULL, out_stdout,
-				      NULL, &error)) {
-		g_printerr("spawning %s: %s\n", argv[0], error->message);
-		exit(1);
-	}
-	return pid;
-}
+#include "wb-bench.h"
 
 static gchar *
 read_line(GDataInputStream *in)
@@ -69,19 +54,6 @@ call_bool(GDBusConnection *bus, const gchar *path, const gchar *iface, const gch
 		return FALSE;
 	g_variant_get(r, "(v)", &v);
 	return g_variant_get_boolean(v);
-}
-
-static gboolean
-has_owner(GDBusConnection *bus, const gchar *name)
-{
-	g_autoptr(GVariant) r = g_dbus_connection_call_sync(
-		bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-		"NameHasOwner", g_variant_new("(s)", name), G_VARIANT_TYPE("(b)"),
-		G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
-	gboolean owned = FALSE;
-	if (r != NULL)
-		g_variant_get(r, "(b)", &owned);
-	return owned;
 }
 
 static GVariant *
@@ -127,7 +99,7 @@ main(int argc, char **argv)
 
 	if (n == 0)
 		n = 1;
-	pids[0] = spawn(bus_argv, NULL, &fd);
+	pids[0] = wb_bench_spawn(bus_argv, NULL, &fd);
 	bus_out = g_data_input_stream_new(g_unix_input_stream_new(fd, TRUE));
 	bus_address = read_line(bus_out);
 	envp = g_get_environ();
@@ -144,13 +116,13 @@ main(int argc, char **argv)
 		g_printerr("bus: %s\n", error->message);
 		return 1;
 	}
-	pids[1] = spawn(server_argv, envp, NULL);
-	pids[2] = spawn(sim_argv, envp, &fd);
+	pids[1] = wb_bench_spawn(server_argv, envp, NULL);
+	pids[2] = wb_bench_spawn(sim_argv, envp, &fd);
 	sim_out = g_data_input_stream_new(g_unix_input_stream_new(fd, TRUE));
 	sim_line = read_line(sim_out);
-	pids[3] = spawn(daemon_argv, envp, NULL);
-	while (!has_owner(bus, "org.wearbridge") ||
-	       !has_owner(bus, "org.freedesktop.Notifications"))
+	pids[3] = wb_bench_spawn(daemon_argv, envp, NULL);
+	while (!wb_bench_name_has_owner(bus, "org.wearbridge") ||
+	       !wb_bench_name_has_owner(bus, "org.freedesktop.Notifications"))
 		g_usleep(1000);
 	{
 		g_autoptr(GVariant) r = g_dbus_connection_call_sync(

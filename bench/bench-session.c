@@ -17,20 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static GPid
-spawn(gchar **argv, gchar **envp, gint *out_stdout)
-{
-	g_autoptr(GError) error = NULL;
-	GSpawnFlags flags =
-		G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL;
-	GPid pid;
-	if (!g_spawn_async_with_pipes(NULL, argv, envp, flags, NULL, NULL, &pid, NULL, out_stdout,
-				      NULL, &error)) {
-		g_printerr("spawning %s: %s\n", argv[0], error->message);
-		exit(1);
-	}
-	return pid;
-}
+#include "wb-bench.h"
 
 static gchar *
 read_line(gint fd)
@@ -55,19 +42,6 @@ print_percentiles(const gchar *what, guint64 *v, guint n)
 	qsort(v, n, sizeof(*v), cmp_u64);
 	g_print("%-34s p50 %7.1f us   p99 %7.1f us   max %8.1f us\n", what, (gdouble)v[n / 2],
 		(gdouble)v[(gsize)((n - 1) * 0.99)], (gdouble)v[n - 1]);
-}
-
-static gboolean
-name_has_owner(GDBusConnection *bus, const gchar *name)
-{
-	g_autoptr(GVariant) r = g_dbus_connection_call_sync(
-		bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-		"NameHasOwner", g_variant_new("(s)", name), G_VARIANT_TYPE("(b)"),
-		G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
-	gboolean owned = FALSE;
-	if (r != NULL)
-		g_variant_get(r, "(b)", &owned);
-	return owned;
 }
 
 static glong
@@ -106,7 +80,7 @@ main(int argc, char **argv)
 
 	if (n_pings == 0)
 		n_pings = 1;
-	bus_pid = spawn(bus_argv, NULL, &bus_out);
+	bus_pid = wb_bench_spawn(bus_argv, NULL, &bus_out);
 	bus_address = read_line(bus_out);
 	envp = g_get_environ();
 	envp = g_environ_setenv(envp, "DBUS_SESSION_BUS_ADDRESS", bus_address, TRUE);
@@ -114,7 +88,7 @@ main(int argc, char **argv)
 	envp = g_environ_setenv(envp, "XDG_CONFIG_HOME", config, TRUE);
 	envp = g_environ_unsetenv(envp, "G_MESSAGES_DEBUG");
 
-	sim_pid = spawn(sim_argv, envp, &sim_out);
+	sim_pid = wb_bench_spawn(sim_argv, envp, &sim_out);
 	sim_line = read_line(sim_out);
 	if (!g_str_has_prefix(sim_line, "listening on ")) {
 		g_printerr("simulator: %s\n", sim_line);
@@ -132,8 +106,8 @@ main(int argc, char **argv)
 
 	/* start to name: polled every 0.2 ms, which is the resolution of the figure */
 	t0 = g_get_monotonic_time();
-	daemon_pid = spawn(daemon_argv, envp, NULL);
-	while (!name_has_owner(bus, "org.wearbridge"))
+	daemon_pid = wb_bench_spawn(daemon_argv, envp, NULL);
+	while (!wb_bench_name_has_owner(bus, "org.wearbridge"))
 		g_usleep(200);
 	t_name = g_get_monotonic_time();
 
