@@ -12,6 +12,12 @@ static const GDBusErrorEntry wb_error_entries[] = {
 	{WB_ERROR_BUSY, "org.wearbridge.Error.Busy"},
 	{WB_ERROR_NOT_SUPPORTED, "org.wearbridge.Error.NotSupported"},
 	{WB_ERROR_FAILED, "org.wearbridge.Error.Failed"},
+	{WB_ERROR_BLUETOOTH_UNAVAILABLE, "org.wearbridge.Error.BluetoothUnavailable"},
+	{WB_ERROR_NO_ADAPTER, "org.wearbridge.Error.NoAdapter"},
+	{WB_ERROR_ADAPTER_OFF, "org.wearbridge.Error.AdapterOff"},
+	{WB_ERROR_DEVICE_NOT_FOUND, "org.wearbridge.Error.DeviceNotFound"},
+	{WB_ERROR_PAIRING_REJECTED, "org.wearbridge.Error.PairingRejected"},
+	{WB_ERROR_STALE_BOND, "org.wearbridge.Error.StaleBond"},
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(wb_error_entries) == WB_ERROR_LAST);
