@@ -15,6 +15,24 @@
 #define PATH_A       WATCH_PREFIX "emulator_127_0_0_1_12344"
 #define PATH_B       WATCH_PREFIX "B0_B4_48_78_9A_BC"
 #define LAST_A       G_GUINT64_CONSTANT(1732790100)
+/* Bluetooth addresses the stand-in's Pair() knows: paired with a code and connected soon after;
+ * rejected on the watch; busy; timed out; adopted (no code) and never connected */
+#define ADDR_PAIR    "C0:00:00:00:00:01"
+#define ADDR_REJECT  "C0:00:00:00:00:02"
+#define ADDR_BUSY    "C0:00:00:00:00:03"
+#define ADDR_TIMEOUT "C0:00:00:00:00:04"
+#define ADDR_ADOPT   "C0:00:00:00:00:05"
+#define ADDR_UNKNOWN "C0:00:00:00:00:09"
+#define PATH_PAIR    WATCH_PREFIX "C0_00_00_00_00_01"
+#define PASSKEY      4271
+
+/* what StartDiscovery() fails with: FakeBluetooth */
+typedef enum {
+	FAKE_BLUETOOTH_ON,
+	FAKE_BLUETOOTH_OFF,
+	FAKE_BLUETOOTH_UNAVAILABLE,
+	FAKE_BLUETOOTH_NO_ADAPTER,
+} FakeBluetooth;
 
 /* --- the stand-in daemon --- */
 
@@ -35,6 +53,13 @@ typedef struct {
 	/* read by the tests after a command returned; written in the daemon thread */
 	gint ping_calls;
 	gint sync_time_calls;
+	gint connect_calls;
+	gint start_discovery_calls;
+	gint stop_discovery_calls;
+	gint pair_calls;
+	/* set by the tests before a command runs; read in the daemon thread */
+	gint bluetooth; /* FakeBluetooth */
+	gint doctor_clean;
 } Fake;
 
 typedef struct {
@@ -101,6 +126,9 @@ on_sync_time(WbDBusWatch1 *watch, GDBusMethodInvocation *invocation, gpointer us
 static gboolean
 on_connect(WbDBusWatch1 *watch, GDBusMethodInvocation *invocation, gpointer user_data)
 {
+	Fake *fake = user_data;
+
+	g_atomic_int_inc(&fake->connect_calls);
 	/* a target on port 1 never answers */
 	if (g_str_has_suffix(wb_dbus_watch1_get_target(watch), ":1")) {
 		wb_dbus_watch1_set_state(watch, "connecting");
@@ -108,6 +136,7 @@ on_connect(WbDBusWatch1 *watch, GDBusMethodInvocation *invocation, gpointer user
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	wb_dbus_watch1_set_auto_connect(watch, TRUE);
+	wb_dbus_watch1_set_link_mode(watch, wb_dbus_watch1_get_transport(watch));
 	fake_set_connected(watch, TRUE);
 	wb_dbus_watch1_complete_connect(watch, invocation);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
@@ -251,6 +280,165 @@ on_forget(WbDBusManager1 *manager, GDBusMethodInvocation *invocation, const gcha
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* --- the stand-in's Bluetooth --- */
+
+/* Discovered as a scan goes on: the paired watch B at once, then one watch, then its signal
+ * changes and another one appears */
+static void
+fake_set_discovered(Fake *fake, guint stage)
+{
+	GVariantBuilder b;
+
+	g_variant_builder_init(&b, G_VARIANT_TYPE("a(sssnb)"));
+	g_variant_builder_add(&b, "(sssnb)", "B0:B4:48:78:9A:BC", "Pebble 9ABC", "Pebble",
+			      (gint16)0, TRUE);
+	if (stage >= 1)
+		g_variant_builder_add(&b, "(sssnb)", ADDR_PAIR, "Pebble Time 0001", "Pebble Time",
+				      (gint16)(stage >= 2 ? -55 : -70), FALSE);
+	if (stage >= 2)
+		g_variant_builder_add(&b, "(sssnb)", ADDR_REJECT, "Pebble 2 0002", "Pebble 2",
+				      (gint16)-80, FALSE);
+	wb_dbus_manager1_set_discovered(fake->manager, g_variant_builder_end(&b));
+}
+
+static gboolean
+on_scan_stage1(gpointer user_data)
+{
+	FakeLater *later = user_data;
+
+	fake_set_discovered(later->fake, 1);
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_scan_stage2(gpointer user_data)
+{
+	FakeLater *later = user_data;
+
+	fake_set_discovered(later->fake, 2);
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_start_discovery(WbDBusManager1 *manager, GDBusMethodInvocation *invocation, gpointer user_data)
+{
+	Fake *fake = user_data;
+
+	switch ((FakeBluetooth)g_atomic_int_get(&fake->bluetooth)) {
+	case FAKE_BLUETOOTH_ON:
+		break;
+	case FAKE_BLUETOOTH_OFF:
+		fake_return_error(invocation, "AdapterOff", "hci0 is powered off");
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	case FAKE_BLUETOOTH_UNAVAILABLE:
+		fake_return_error(invocation, "BluetoothUnavailable",
+				  "org.bluez is not on the bus");
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	case FAKE_BLUETOOTH_NO_ADAPTER:
+		fake_return_error(invocation, "NoAdapter", "no adapter");
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	g_atomic_int_inc(&fake->start_discovery_calls);
+	wb_dbus_manager1_set_discovering(manager, TRUE);
+	fake_schedule(fake, "", 100, on_scan_stage1);
+	fake_schedule(fake, "", 300, on_scan_stage2);
+	wb_dbus_manager1_complete_start_discovery(manager, invocation);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_stop_discovery(WbDBusManager1 *manager, GDBusMethodInvocation *invocation, gpointer user_data)
+{
+	Fake *fake = user_data;
+
+	g_atomic_int_inc(&fake->stop_discovery_calls);
+	wb_dbus_manager1_set_discovering(manager, FALSE);
+	wb_dbus_manager1_complete_stop_discovery(manager, invocation);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* as the daemon does once the LE session is up */
+static gboolean
+on_ble_up(gpointer user_data)
+{
+	FakeLater *later = user_data;
+	g_autoptr(GDBusInterface) iface = g_dbus_object_manager_get_interface(
+		G_DBUS_OBJECT_MANAGER(later->fake->om), later->path, "org.wearbridge.Watch1");
+	WbDBusWatch1 *watch = WB_DBUS_WATCH1(iface);
+
+	fake_set_identity(watch, "Pebble 0001", ADDR_PAIR);
+	wb_dbus_watch1_set_model(watch, "Pebble 2");
+	wb_dbus_watch1_set_platform(watch, "diorite");
+	wb_dbus_watch1_set_link_mode(watch, "ppogatt");
+	wb_dbus_watch1_set_link_mtu(watch, 185);
+	wb_dbus_watch1_set_link_window(watch, g_variant_new("(yy)", 24, 24));
+	fake_set_connected(watch, TRUE);
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_pair(WbDBusManager1 *manager, GDBusMethodInvocation *invocation, const gchar *address,
+	gpointer user_data)
+{
+	Fake *fake = user_data;
+	g_autofree gchar *id = g_strdup(address);
+	g_autofree gchar *path = NULL;
+	WbDBusWatch1 *watch;
+
+	g_atomic_int_inc(&fake->pair_calls);
+	if (g_ascii_strcasecmp(address, ADDR_REJECT) == 0) {
+		fake_return_error(invocation, "PairingRejected", "cancelled on the watch");
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	if (g_ascii_strcasecmp(address, ADDR_BUSY) == 0) {
+		fake_return_error(invocation, "Busy", "pairing with C0:00:00:00:00:01");
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	if (g_ascii_strcasecmp(address, ADDR_TIMEOUT) == 0) {
+		fake_return_error(invocation, "Timeout", "no answer within 60 s");
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	if (g_ascii_strcasecmp(address, ADDR_PAIR) != 0 &&
+	    g_ascii_strcasecmp(address, ADDR_ADOPT) != 0) {
+		fake_return_error(invocation, "DeviceNotFound", "not seen by a scan");
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+
+	g_strcanon(id, "0123456789ABCDEFabcdef", '_');
+	path = g_strconcat(WATCH_PREFIX, id, NULL);
+	/* the code first, while Pair() waits; an adopted bond needs none */
+	if (g_ascii_strcasecmp(address, ADDR_PAIR) == 0)
+		wb_dbus_manager1_emit_pairing_confirmation(manager, address, PASSKEY);
+	if (!g_ptr_array_find_with_equal_func(fake->paths, path, g_str_equal, NULL)) {
+		watch = fake_add_watch(fake, path, "ble", address);
+		wb_dbus_watch1_set_state(watch, "connecting");
+		wb_dbus_watch1_set_auto_connect(watch, TRUE);
+		if (g_ascii_strcasecmp(address, ADDR_PAIR) == 0)
+			fake_schedule(fake, path, 50, on_ble_up);
+	}
+	wb_dbus_manager1_complete_pair(manager, invocation, path);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_doctor(WbDBusManager1 *manager, GDBusMethodInvocation *invocation, gpointer user_data)
+{
+	Fake *fake = user_data;
+	GVariantBuilder b;
+
+	g_variant_builder_init(&b, G_VARIANT_TYPE("a(ssss)"));
+	g_variant_builder_add(&b, "(ssss)", "bluetoothd", "ok", "bluetoothd 5.72 is running", "");
+	g_variant_builder_add(&b, "(ssss)", "le-roles", "warning",
+			      "BlueZ does not say whether hci0 can be an LE central",
+			      "update BlueZ to 5.56 or later");
+	if (!g_atomic_int_get(&fake->doctor_clean))
+		g_variant_builder_add(&b, "(ssss)", "gatt-application", "error",
+				      "the GATT application is not registered",
+				      "systemctl --user restart wearbridged");
+	wb_dbus_manager1_complete_doctor(manager, invocation, g_variant_builder_end(&b));
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 static void
 on_name_acquired(GDBusConnection *connection, const gchar *name, gpointer user_data)
 {
@@ -286,6 +474,14 @@ fake_thread(gpointer data)
 	g_signal_connect(fake->manager, "handle-connect-emulator", G_CALLBACK(on_connect_emulator),
 			 fake);
 	g_signal_connect(fake->manager, "handle-forget", G_CALLBACK(on_forget), fake);
+	g_signal_connect(fake->manager, "handle-start-discovery", G_CALLBACK(on_start_discovery),
+			 fake);
+	g_signal_connect(fake->manager, "handle-stop-discovery", G_CALLBACK(on_stop_discovery),
+			 fake);
+	g_signal_connect(fake->manager, "handle-pair", G_CALLBACK(on_pair), fake);
+	g_signal_connect(fake->manager, "handle-doctor", G_CALLBACK(on_doctor), fake);
+	wb_dbus_manager1_set_bluetooth(fake->manager, "on");
+	fake_set_discovered(fake, 0);
 	g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(fake->manager), fake->connection,
 					 "/org/wearbridge", &error);
 	g_assert_no_error(error);
@@ -298,6 +494,7 @@ fake_thread(gpointer data)
 	wb_dbus_watch1_set_state(watch, "connected");
 	wb_dbus_watch1_set_auto_connect(watch, TRUE);
 	wb_dbus_watch1_set_last_connected(watch, LAST_A);
+	wb_dbus_watch1_set_link_mode(watch, "emulator");
 	watch = fake_add_watch(fake, PATH_B, "rfcomm", "B0:B4:48:78:9A:BC");
 	fake_set_identity(watch, "Pebble 9ABC", "B0:B4:48:78:9A:BC");
 	wb_dbus_watch1_set_model(watch, "Pebble Steel");
@@ -435,16 +632,22 @@ count_lines(const gchar *text)
 
 /* the keys of a watch in --json output, as wearctl(1) documents them */
 static const gchar *const watch_keys[] = {
-	"id",     "path",      "name",   "address", "model",     "platform",     "firmware",
-	"serial", "transport", "target", "state",   "connected", "auto_connect", "last_connected",
+	"id",           "path",           "name",      "address",  "model",       "platform",
+	"firmware",     "serial",         "transport", "target",   "state",       "connected",
+	"auto_connect", "last_connected", "link_mode", "link_mtu", "link_window", NULL,
 };
+
+/* the keys of the other documents this test checks, as wearctl(1) documents them */
+static const gchar *const scan_keys[] = {"address", "name", "model", "rssi", "paired", NULL};
+static const gchar *const doctor_keys[] = {"check", "status", "finding", "fix", NULL};
+static const gchar *const other_keys[] = {"bluetooth", "passkey", NULL};
 
 static void
 assert_watch_keys(JsonObject *watch)
 {
 	g_autoptr(GList) members = json_object_get_members(watch);
 
-	for (gsize i = 0; i < G_N_ELEMENTS(watch_keys); i++)
+	for (gsize i = 0; watch_keys[i] != NULL; i++)
 		g_assert_true(json_object_has_member(watch, watch_keys[i]));
 	/* and nothing undocumented */
 	for (GList *l = members; l != NULL; l = l->next) {
@@ -455,6 +658,17 @@ assert_watch_keys(JsonObject *watch)
 		if (!known)
 			g_error("undocumented watch key '%s'", (const gchar *)l->data);
 	}
+}
+
+/* exactly @keys: all of them, and nothing undocumented */
+static void
+assert_exact_keys(JsonObject *object, const gchar *const *keys)
+{
+	g_autoptr(GList) members = json_object_get_members(object);
+
+	for (gsize i = 0; keys[i] != NULL; i++)
+		g_assert_true(json_object_has_member(object, keys[i]));
+	g_assert_cmpuint(g_list_length(members), ==, g_strv_length((gchar **)keys));
 }
 
 /* --- tests without a daemon --- */
@@ -549,13 +763,14 @@ test_help(Fixture *fixture, gconstpointer data)
 static void
 test_man_page(Fixture *fixture, gconstpointer data)
 {
+	const gchar *const *documented[] = {watch_keys, scan_keys, doctor_keys, other_keys};
 	g_autofree gchar *path = g_test_build_filename(G_TEST_DIST, "wearctl.1", NULL);
 	g_autofree gchar *man = NULL;
 	g_autoptr(GError) error = NULL;
 	const WbCtlCommand *commands;
 	gsize n_commands;
 
-	g_test_summary("wearctl(1) documents every command and every JSON key of a watch");
+	g_test_summary("wearctl(1) documents every command and every JSON key");
 	g_file_get_contents(path, &man, NULL, &error);
 	g_assert_no_error(error);
 
@@ -566,11 +781,14 @@ test_man_page(Fixture *fixture, gconstpointer data)
 		if (strstr(man, tag) == NULL)
 			g_error("wearctl.1 has no entry for '%s'", commands[i].name);
 	}
-	for (gsize i = 0; i < G_N_ELEMENTS(watch_keys); i++) {
-		g_autofree gchar *key = g_strdup_printf("\\fB%s\\fR", watch_keys[i]);
+	for (gsize k = 0; k < G_N_ELEMENTS(documented); k++) {
+		for (gsize i = 0; documented[k][i] != NULL; i++) {
+			g_autofree gchar *key = g_strdup_printf("\\fB%s\\fR", documented[k][i]);
 
-		if (strstr(man, key) == NULL)
-			g_error("wearctl.1 does not document the JSON key '%s'", watch_keys[i]);
+			if (strstr(man, key) == NULL)
+				g_error("wearctl.1 does not document the JSON key '%s'",
+					documented[k][i]);
+		}
 	}
 }
 
@@ -718,7 +936,8 @@ test_status(Fixture *fixture, gconstpointer data)
 	JsonObject *b;
 
 	g_assert_cmpint(ctl(fixture, NULL), ==, WB_CTL_EXIT_OK); /* no command: status */
-	g_assert_true(g_str_has_prefix(fixture->out->str, "wearbridged 9.9.9, 2 watches\n"));
+	g_assert_true(g_str_has_prefix(fixture->out->str,
+				       "wearbridged 9.9.9, 2 watches\nBluetooth on\n"));
 	g_assert_nonnull(strstr(fixture->out->str, "Pebble 3456 (emulator_127_0_0_1_12344)\n"));
 	g_assert_nonnull(strstr(fixture->out->str, "connected, ping 1.2 ms\n"));
 	g_assert_nonnull(strstr(fixture->out->str, "Pebble Time (basalt)\n"));
@@ -740,6 +959,9 @@ test_status(Fixture *fixture, gconstpointer data)
 	g_assert_cmpstr(json_object_get_string_member(json_object_get_object_member(doc, "daemon"),
 						      "version"),
 			==, "9.9.9");
+	g_assert_cmpstr(json_object_get_string_member(json_object_get_object_member(doc, "daemon"),
+						      "bluetooth"),
+			==, "on");
 	watches = json_object_get_array_member(doc, "watches");
 	g_assert_cmpuint(json_array_get_length(watches), ==, 2);
 	a = json_array_get_object_element(watches, 0);
@@ -754,6 +976,11 @@ test_status(Fixture *fixture, gconstpointer data)
 	g_assert_cmpint(json_object_get_int_member(a, "last_connected"), ==, (gint64)LAST_A);
 	g_assert_cmpint(json_object_get_int_member(a, "ping_us"), ==, 1334);
 	g_assert_true(json_object_get_null_member(a, "ping_error"));
+	g_assert_cmpstr(json_object_get_string_member(a, "link_mode"), ==, "emulator");
+	g_assert_cmpint(json_object_get_int_member(a, "link_mtu"), ==, 0);
+	g_assert_cmpuint(json_array_get_length(json_object_get_array_member(a, "link_window")), ==,
+			 2);
+	g_assert_cmpstr(json_object_get_string_member(b, "link_mode"), ==, "");
 	g_assert_cmpstr(json_object_get_string_member(b, "state"), ==, "disconnected");
 	g_assert_false(json_object_get_boolean_member(b, "auto_connect"));
 	g_assert_true(json_object_get_null_member(b, "last_connected"));
@@ -944,7 +1171,10 @@ static void
 test_forget(Fixture *fixture, gconstpointer data)
 {
 	g_assert_cmpint(ctl(fixture, "forget", "Pebble 9ABC", NULL), ==, WB_CTL_EXIT_OK);
-	g_assert_cmpstr(fixture->out->str, ==, "Forgot Pebble 9ABC (B0_B4_48_78_9A_BC)\n");
+	g_assert_cmpstr(fixture->out->str, ==,
+			"Forgot Pebble 9ABC (B0_B4_48_78_9A_BC)\n"
+			"To pair it again, also forget this computer on the watch (Settings, "
+			"Bluetooth).\n");
 	g_assert_cmpint(ctl(fixture, "forget", "Pebble 9ABC", NULL), ==, WB_CTL_EXIT_NOT_FOUND);
 
 	/* one watch left: it is the default now, except for forget */
@@ -956,6 +1186,302 @@ test_forget(Fixture *fixture, gconstpointer data)
 	g_assert_nonnull(strstr(fixture->out->str, "no watches yet"));
 	g_assert_cmpint(ctl(fixture, "ping", NULL), ==, WB_CTL_EXIT_NOT_FOUND);
 	g_assert_nonnull(strstr(fixture->err->str, "no watch is known yet"));
+}
+
+/* --- Bluetooth --- */
+
+/* a line of `wearctl scan` without a terminal */
+static gchar *
+scan_line(const gchar *address, const gchar *name, const gchar *model, const gchar *signal,
+	  gboolean paired)
+{
+	return g_strdup_printf("%-17s  %-20s  %-18s  %7s%s\n", address, name, model, signal,
+			       paired ? "  paired" : "");
+}
+
+static void
+test_scan(Fixture *fixture, gconstpointer data)
+{
+	g_autofree gchar *line_b =
+		scan_line("B0:B4:48:78:9A:BC", "Pebble 9ABC", "Pebble", "-", TRUE);
+	g_autofree gchar *line_1 =
+		scan_line(ADDR_PAIR, "Pebble Time 0001", "Pebble Time", "-70 dBm", FALSE);
+	g_autofree gchar *line_2 =
+		scan_line(ADDR_REJECT, "Pebble 2 0002", "Pebble 2", "-80 dBm", FALSE);
+	g_autofree gchar *expected = g_strconcat(line_b, line_1, line_2, NULL);
+	JsonNode *root = NULL;
+	JsonObject *doc;
+	JsonArray *found;
+	JsonObject *w;
+
+	g_test_summary("scan: one line per new watch without a terminal, --json at the end, "
+		       "StopDiscovery always, Bluetooth errors with their fix");
+	/* the known watch at once, each new one as it appears; a new RSSI is no new line */
+	g_assert_cmpint(ctl(fixture, "scan", "--timeout", "1", NULL), ==, WB_CTL_EXIT_OK);
+	g_assert_cmpstr(fixture->out->str, ==, expected);
+	g_assert_cmpstr(fixture->err->str, ==, "");
+	g_assert_cmpint(g_atomic_int_get(&fixture->fake.start_discovery_calls), ==, 1);
+	g_assert_cmpint(g_atomic_int_get(&fixture->fake.stop_discovery_calls), ==, 1);
+
+	g_assert_cmpint(ctl(fixture, "--json", "scan", "-t", "0.5", NULL), ==, WB_CTL_EXIT_OK);
+	doc = parse_json(fixture, &root);
+	found = json_object_get_array_member(doc, "discovered");
+	g_assert_cmpuint(json_array_get_length(found), ==, 3);
+	w = json_array_get_object_element(found, 0);
+	assert_exact_keys(w, scan_keys);
+	g_assert_cmpstr(json_object_get_string_member(w, "address"), ==, "B0:B4:48:78:9A:BC");
+	g_assert_true(json_object_get_null_member(w, "rssi"));
+	g_assert_true(json_object_get_boolean_member(w, "paired"));
+	w = json_array_get_object_element(found, 1);
+	assert_exact_keys(w, scan_keys);
+	g_assert_cmpstr(json_object_get_string_member(w, "name"), ==, "Pebble Time 0001");
+	g_assert_cmpstr(json_object_get_string_member(w, "model"), ==, "Pebble Time");
+	g_assert_cmpint(json_object_get_int_member(w, "rssi"), ==, -55); /* the last one */
+	g_assert_false(json_object_get_boolean_member(w, "paired"));
+	json_node_unref(root);
+	g_assert_cmpint(g_atomic_int_get(&fixture->fake.stop_discovery_calls), ==, 2);
+
+	/* Bluetooth cannot scan: a line with the fix, status 1, nothing to stop */
+	g_atomic_int_set(&fixture->fake.bluetooth, FAKE_BLUETOOTH_OFF);
+	g_assert_cmpint(ctl(fixture, "scan", "--timeout", "1", NULL), ==, WB_CTL_EXIT_FAILURE);
+	g_assert_cmpstr(fixture->err->str, ==,
+			"wearctl: Bluetooth is off: turn it on with 'bluetoothctl power on' or in "
+			"Settings (if rfkill blocks it: rfkill unblock bluetooth)\n");
+	g_assert_cmpstr(fixture->out->str, ==, "");
+	g_assert_cmpint(ctl(fixture, "--json", "scan", NULL), ==, WB_CTL_EXIT_FAILURE);
+	doc = parse_json(fixture, &root);
+	g_assert_cmpstr(json_object_get_string_member(json_object_get_object_member(doc, "error"),
+						      "dbus_error"),
+			==, "org.wearbridge.Error.AdapterOff");
+	json_node_unref(root);
+	g_atomic_int_set(&fixture->fake.bluetooth, FAKE_BLUETOOTH_UNAVAILABLE);
+	g_assert_cmpint(ctl(fixture, "scan", NULL), ==, WB_CTL_EXIT_FAILURE);
+	g_assert_cmpstr(fixture->err->str, ==,
+			"wearctl: bluetoothd is not running: sudo systemctl start bluetooth\n");
+	g_atomic_int_set(&fixture->fake.bluetooth, FAKE_BLUETOOTH_NO_ADAPTER);
+	g_assert_cmpint(ctl(fixture, "scan", NULL), ==, WB_CTL_EXIT_FAILURE);
+	g_assert_true(g_str_has_prefix(fixture->err->str,
+				       "wearctl: there is no Bluetooth adapter: plug one in"));
+	g_assert_cmpint(g_atomic_int_get(&fixture->fake.start_discovery_calls), ==, 2);
+	g_assert_cmpint(g_atomic_int_get(&fixture->fake.stop_discovery_calls), ==, 2);
+
+	g_assert_cmpint(ctl(fixture, "scan", "--timeout", "0", NULL), ==, WB_CTL_EXIT_USAGE);
+	g_assert_cmpint(ctl(fixture, "scan", "extra", NULL), ==, WB_CTL_EXIT_USAGE);
+}
+
+static void
+test_pair(Fixture *fixture, gconstpointer data)
+{
+	JsonNode *root = NULL;
+	JsonObject *doc;
+	JsonObject *watch;
+
+	g_test_summary("pair: the code zero-padded, the watch, the wait for Connected; errors");
+	g_assert_cmpint(ctl(fixture, "pair", "c0:00:00:00:00:01", NULL), ==, WB_CTL_EXIT_OK);
+	g_assert_cmpstr(fixture->out->str, ==,
+			"Confirm on the watch that it shows 004271\n"
+			"Paired with ble " ADDR_PAIR " (" PATH_PAIR ")\n"
+			"Pebble 0001 is connected: ble " ADDR_PAIR
+			" (ppogatt), MTU 185, window 24/24\n");
+	g_assert_cmpint(g_atomic_int_get(&fixture->fake.pair_calls), ==, 1);
+
+	/* --json: the code is a prompt, on stderr; the document has it too */
+	g_assert_cmpint(ctl(fixture, "--json", "pair", ADDR_PAIR, "--no-wait", NULL), ==,
+			WB_CTL_EXIT_OK);
+	g_assert_cmpstr(fixture->err->str, ==, "Confirm on the watch that it shows 004271\n");
+	doc = parse_json(fixture, &root);
+	g_assert_cmpint(json_object_get_int_member(doc, "passkey"), ==, PASSKEY);
+	watch = json_object_get_object_member(doc, "watch");
+	assert_watch_keys(watch);
+	g_assert_cmpstr(json_object_get_string_member(watch, "path"), ==, PATH_PAIR);
+	g_assert_cmpstr(json_object_get_string_member(watch, "link_mode"), ==, "ppogatt");
+	g_assert_cmpint(json_object_get_int_member(watch, "link_mtu"), ==, 185);
+	json_node_unref(root);
+
+	/* an adopted bond asks no code; --no-wait does not wait for a watch that never comes */
+	g_assert_cmpint(ctl(fixture, "--json", "pair", ADDR_ADOPT, "--no-wait", NULL), ==,
+			WB_CTL_EXIT_OK);
+	doc = parse_json(fixture, &root);
+	g_assert_true(json_object_get_null_member(doc, "passkey"));
+	g_assert_false(json_object_get_boolean_member(json_object_get_object_member(doc, "watch"),
+						      "connected"));
+	json_node_unref(root);
+	g_assert_cmpint(ctl(fixture, "pair", ADDR_ADOPT, "--timeout", "0.2", NULL), ==,
+			WB_CTL_EXIT_FAILURE);
+	g_assert_true(g_str_has_prefix(fixture->err->str, "wearctl: paired, but ble " ADDR_ADOPT
+							  " did not connect within 0.2 s"));
+
+	g_assert_cmpint(ctl(fixture, "pair", ADDR_REJECT, NULL), ==, WB_CTL_EXIT_FAILURE);
+	g_assert_cmpstr(fixture->err->str, ==,
+			"wearctl: pairing was rejected on the watch: cancelled on the watch\n");
+	g_assert_cmpint(ctl(fixture, "--json", "pair", ADDR_REJECT, NULL), ==, WB_CTL_EXIT_FAILURE);
+	doc = json_object_get_object_member(parse_json(fixture, &root), "error");
+	g_assert_cmpstr(json_object_get_string_member(doc, "dbus_error"), ==,
+			"org.wearbridge.Error.PairingRejected");
+	g_assert_cmpint(json_object_get_int_member(doc, "exit_status"), ==, 1);
+	json_node_unref(root);
+
+	g_assert_cmpint(ctl(fixture, "pair", ADDR_UNKNOWN, NULL), ==, WB_CTL_EXIT_NOT_FOUND);
+	g_assert_cmpstr(fixture->err->str, ==,
+			"wearctl: " ADDR_UNKNOWN " not found: run 'wearctl scan' first, with the "
+			"watch in pairing mode\n");
+	g_assert_cmpint(ctl(fixture, "pair", ADDR_BUSY, NULL), ==, WB_CTL_EXIT_FAILURE);
+	g_assert_true(
+		g_str_has_prefix(fixture->err->str, "wearctl: another pairing is in progress"));
+	g_assert_cmpint(ctl(fixture, "pair", ADDR_TIMEOUT, NULL), ==, WB_CTL_EXIT_FAILURE);
+	g_assert_true(g_str_has_prefix(fixture->err->str,
+				       "wearctl: pairing with " ADDR_TIMEOUT " timed out"));
+	g_assert_cmpint(g_atomic_int_get(&fixture->fake.pair_calls), ==, 9);
+
+	/* checked before asking the daemon */
+	g_assert_cmpint(ctl(fixture, "pair", "C0:00:00:00:00", NULL), ==, WB_CTL_EXIT_USAGE);
+	g_assert_cmpint(ctl(fixture, "pair", "C0-00-00-00-00-01", NULL), ==, WB_CTL_EXIT_USAGE);
+	g_assert_cmpint(ctl(fixture, "pair", "G0:00:00:00:00:01", NULL), ==, WB_CTL_EXIT_USAGE);
+	g_assert_nonnull(strstr(fixture->err->str, "is not a Bluetooth address"));
+	g_assert_cmpint(ctl(fixture, "pair", NULL), ==, WB_CTL_EXIT_USAGE);
+	g_assert_cmpint(g_atomic_int_get(&fixture->fake.pair_calls), ==, 9);
+
+	/* a watch that never had a session is forgotten by its address (Target), in any case */
+	g_assert_cmpint(ctl(fixture, "forget", "c0:00:00:00:00:05", NULL), ==, WB_CTL_EXIT_OK);
+	g_assert_true(g_str_has_prefix(fixture->out->str,
+				       "Forgot ble " ADDR_ADOPT " (C0_00_00_00_00_05)\n"));
+	g_assert_cmpint(ctl(fixture, "forget", "c0:00:00:00:00:05", NULL), ==,
+			WB_CTL_EXIT_NOT_FOUND);
+}
+
+static void
+test_status_link(Fixture *fixture, gconstpointer data)
+{
+	JsonNode *root = NULL;
+	JsonArray *watches;
+	JsonObject *c;
+	JsonArray *window;
+
+	g_test_summary("status shows the LE link: mode, MTU and windows");
+	g_assert_cmpint(ctl(fixture, "pair", ADDR_PAIR, NULL), ==, WB_CTL_EXIT_OK);
+	g_assert_cmpint(ctl(fixture, "status", "--no-ping", NULL), ==, WB_CTL_EXIT_OK);
+	g_assert_nonnull(strstr(fixture->out->str, "wearbridged 9.9.9, 3 watches\nBluetooth on\n"));
+	g_assert_nonnull(strstr(fixture->out->str, "Pebble 0001 (C0_00_00_00_00_01)\n"));
+	g_assert_nonnull(strstr(fixture->out->str, "  link       ble " ADDR_PAIR
+						   " (ppogatt), MTU 185, window 24/24\n"));
+	g_assert_nonnull(strstr(fixture->out->str, "  link       emulator 127.0.0.1:12344\n"));
+
+	g_assert_cmpint(ctl(fixture, "status", "--no-ping", "--json", NULL), ==, WB_CTL_EXIT_OK);
+	watches = json_object_get_array_member(parse_json(fixture, &root), "watches");
+	c = json_array_get_object_element(watches, 2);
+	assert_watch_keys(c);
+	g_assert_cmpstr(json_object_get_string_member(c, "transport"), ==, "ble");
+	g_assert_cmpstr(json_object_get_string_member(c, "link_mode"), ==, "ppogatt");
+	g_assert_cmpint(json_object_get_int_member(c, "link_mtu"), ==, 185);
+	window = json_object_get_array_member(c, "link_window");
+	g_assert_cmpuint(json_array_get_length(window), ==, 2);
+	g_assert_cmpint(json_array_get_int_element(window, 0), ==, 24);
+	g_assert_cmpint(json_array_get_int_element(window, 1), ==, 24);
+	json_node_unref(root);
+}
+
+static void
+test_connect_address(Fixture *fixture, gconstpointer data)
+{
+	g_test_summary("connect ADDRESS: Watch1.Connect for a known address, else Pair()");
+	/* B's target, in lower case: its Connect(), no Pair() */
+	g_assert_cmpint(ctl(fixture, "connect", "b0:b4:48:78:9a:bc", NULL), ==, WB_CTL_EXIT_OK);
+	g_assert_true(g_str_has_prefix(fixture->out->str, "Pebble 9ABC (B0_B4_48_78_9A_BC)\n"
+							  "  state      connected\n"));
+	g_assert_nonnull(strstr(fixture->out->str, "  link       rfcomm B0:B4:48:78:9A:BC\n"));
+	g_assert_cmpint(g_atomic_int_get(&fixture->fake.connect_calls), ==, 1);
+	/* the address the emulator A reports */
+	g_assert_cmpint(ctl(fixture, "connect", "B0:B4:48:12:34:56", NULL), ==, WB_CTL_EXIT_OK);
+	g_assert_true(
+		g_str_has_prefix(fixture->out->str, "Pebble 3456 (emulator_127_0_0_1_12344)\n"));
+	g_assert_cmpint(g_atomic_int_get(&fixture->fake.connect_calls), ==, 2);
+	g_assert_cmpint(g_atomic_int_get(&fixture->fake.pair_calls), ==, 0);
+
+	/* unknown: Pair(), the code, then the watch as connect prints it */
+	g_assert_cmpint(ctl(fixture, "connect", ADDR_PAIR, NULL), ==, WB_CTL_EXIT_OK);
+	g_assert_true(g_str_has_prefix(fixture->out->str,
+				       "Confirm on the watch that it shows 004271\n"
+				       "Pebble 0001 (C0_00_00_00_00_01)\n"
+				       "  state      connected\n"));
+	g_assert_cmpint(g_atomic_int_get(&fixture->fake.pair_calls), ==, 1);
+	g_assert_cmpint(g_atomic_int_get(&fixture->fake.connect_calls), ==, 2);
+	/* known now */
+	g_assert_cmpint(ctl(fixture, "connect", ADDR_PAIR, NULL), ==, WB_CTL_EXIT_OK);
+	g_assert_cmpint(g_atomic_int_get(&fixture->fake.pair_calls), ==, 1);
+	g_assert_cmpint(g_atomic_int_get(&fixture->fake.connect_calls), ==, 3);
+
+	g_assert_cmpint(ctl(fixture, "connect", ADDR_UNKNOWN, NULL), ==, WB_CTL_EXIT_NOT_FOUND);
+	g_assert_nonnull(strstr(fixture->err->str, "run 'wearctl scan' first"));
+	g_assert_cmpint(ctl(fixture, "connect", ADDR_REJECT, NULL), ==, WB_CTL_EXIT_FAILURE);
+	g_assert_nonnull(strstr(fixture->err->str, "pairing was rejected on the watch"));
+}
+
+static void
+test_doctor(Fixture *fixture, gconstpointer data)
+{
+	gboolean utf8 = wb_ctl_use_utf8();
+	g_autofree gchar *expected = NULL;
+	JsonNode *root = NULL;
+	JsonArray *findings;
+	JsonObject *f;
+
+	g_test_summary("doctor: wearctl's own check, then Manager1.Doctor(); exit 1 on an error");
+	expected = g_strdup_printf(
+		"%s  wearbridged 9.9.9 is running\n"
+		"%s  bluetoothd 5.72 is running\n"
+		"%s  BlueZ does not say whether hci0 can be an LE central %s update BlueZ to 5.56 "
+		"or later\n"
+		"%s  the GATT application is not registered %s systemctl --user restart "
+		"wearbridged\n",
+		utf8 ? "✓" : "ok  ", utf8 ? "✓" : "ok  ", utf8 ? "!" : "warn", utf8 ? "—" : "-",
+		utf8 ? "✗" : "FAIL", utf8 ? "—" : "-");
+	g_assert_cmpint(ctl(fixture, "doctor", NULL), ==, WB_CTL_EXIT_FAILURE);
+	g_assert_cmpstr(fixture->out->str, ==, expected);
+	g_assert_cmpstr(fixture->err->str, ==,
+			"wearctl: 1 check failed; the fix follows each one\n");
+
+	/* --json: the findings, and no error document after them */
+	g_assert_cmpint(ctl(fixture, "--json", "doctor", NULL), ==, WB_CTL_EXIT_FAILURE);
+	findings = json_object_get_array_member(parse_json(fixture, &root), "findings");
+	g_assert_cmpuint(json_array_get_length(findings), ==, 4);
+	f = json_array_get_object_element(findings, 0);
+	assert_exact_keys(f, doctor_keys);
+	g_assert_cmpstr(json_object_get_string_member(f, "check"), ==, "wearbridged");
+	g_assert_cmpstr(json_object_get_string_member(f, "status"), ==, "ok");
+	g_assert_cmpstr(json_object_get_string_member(f, "fix"), ==, "");
+	f = json_array_get_object_element(findings, 3);
+	assert_exact_keys(f, doctor_keys);
+	g_assert_cmpstr(json_object_get_string_member(f, "check"), ==, "gatt-application");
+	g_assert_cmpstr(json_object_get_string_member(f, "status"), ==, "error");
+	json_node_unref(root);
+
+	/* warnings alone do not fail */
+	g_atomic_int_set(&fixture->fake.doctor_clean, TRUE);
+	g_assert_cmpint(ctl(fixture, "doctor", NULL), ==, WB_CTL_EXIT_OK);
+	g_assert_true(g_str_has_suffix(fixture->out->str, "No errors, 1 warning.\n"));
+	g_assert_cmpstr(fixture->err->str, ==, "");
+}
+
+static void
+test_doctor_not_running(Fixture *fixture, gconstpointer data)
+{
+	gboolean utf8 = wb_ctl_use_utf8();
+	g_autofree gchar *expected = NULL;
+	JsonNode *root = NULL;
+	JsonObject *f;
+
+	g_test_summary("doctor without wearbridged: the finding and its fix, exit status 1");
+	expected = g_strdup_printf("%s  wearbridged is not running %s start it with systemctl "
+				   "--user start wearbridged\n",
+				   utf8 ? "✗" : "FAIL", utf8 ? "—" : "-");
+	g_assert_cmpint(ctl(fixture, "doctor", NULL), ==, WB_CTL_EXIT_FAILURE);
+	g_assert_cmpstr(fixture->out->str, ==, expected);
+	g_assert_cmpint(ctl(fixture, "doctor", "--json", NULL), ==, WB_CTL_EXIT_FAILURE);
+	f = json_array_get_object_element(
+		json_object_get_array_member(parse_json(fixture, &root), "findings"), 0);
+	g_assert_cmpstr(json_object_get_string_member(f, "check"), ==, "wearbridged");
+	g_assert_cmpstr(json_object_get_string_member(f, "status"), ==, "error");
+	json_node_unref(root);
 }
 
 int
@@ -985,6 +1511,12 @@ main(int argc, char **argv)
 	ADD("daemon-leaves", test_daemon_leaves, NULL);
 	ADD("connect-disconnect", test_connect_disconnect, NULL);
 	ADD("forget", test_forget, NULL);
+	ADD("scan", test_scan, NULL);
+	ADD("pair", test_pair, NULL);
+	ADD("status-link", test_status_link, NULL);
+	ADD("connect-address", test_connect_address, NULL);
+	ADD("doctor", test_doctor, NULL);
+	ADD("doctor-not-running", test_doctor_not_running, "no daemon");
 #undef ADD
 	g_test_add_func("/wearbridge/wearctl/format", test_format);
 	g_test_add_func("/wearbridge/wearctl/lookup", test_lookup);

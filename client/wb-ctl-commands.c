@@ -36,16 +36,6 @@ refresh_properties(WbCtl *ctl, const WbCtlWatch *watch)
 		g_dbus_proxy_set_cached_property(G_DBUS_PROXY(watch->proxy), key, value);
 }
 
-static gboolean
-check_timeout(WbCtl *ctl, GError **error)
-{
-	if (ctl->timeout > 0 && ctl->timeout <= 24 * 60 * 60)
-		return TRUE;
-	g_set_error(error, WB_CTL_ERROR, WB_CTL_ERROR_USAGE,
-		    "--timeout must be between 0 and 86400 seconds, not '%g'", ctl->timeout);
-	return FALSE;
-}
-
 static void
 set_error_watch(WbCtl *ctl, const WbCtlWatch *watch)
 {
@@ -84,6 +74,13 @@ cmd_status(WbCtl *ctl, gchar **args, GError **error)
 	json_builder_begin_object(builder);
 	json_builder_set_member_name(builder, "version");
 	json_builder_add_string_value(builder, version);
+	/* null from a wearbridged older than 0.2.0 */
+	json_builder_set_member_name(builder, "bluetooth");
+	if (wb_dbus_manager1_get_bluetooth(ctl->manager) != NULL)
+		json_builder_add_string_value(builder,
+					      wb_dbus_manager1_get_bluetooth(ctl->manager));
+	else
+		json_builder_add_null_value(builder);
 	json_builder_end_object(builder);
 	json_builder_set_member_name(builder, "watches");
 	json_builder_begin_array(builder);
@@ -92,12 +89,14 @@ cmd_status(WbCtl *ctl, gchar **args, GError **error)
 	if (!ctl->json) {
 		if (ctl->watches->len == 0)
 			wb_ctl_print(ctl,
-				     "%s %s, no watches yet; add one with "
+				     "%s %s, no watches yet; find one with wearctl scan and "
+				     "wearctl pair ADDRESS, or add an emulator with "
 				     "wearctl connect emulator:HOST:PORT\n",
 				     daemon, version);
 		else
 			wb_ctl_print(ctl, "%s %s, %u watch%s\n", daemon, version, ctl->watches->len,
 				     ctl->watches->len == 1 ? "" : "es");
+		wb_ctl_print_bluetooth_state(ctl);
 	}
 
 	for (guint i = 0; i < ctl->watches->len; i++) {
@@ -178,8 +177,9 @@ cmd_watches(WbCtl *ctl, gchar **args, GError **error)
 	}
 
 	if (ctl->watches->len == 0) {
-		wb_ctl_print(ctl,
-			     "No watches yet; add one with wearctl connect emulator:HOST:PORT\n");
+		wb_ctl_print(ctl, "No watches yet; find one with wearctl scan and wearctl pair "
+				  "ADDRESS, or add an emulator with wearctl connect "
+				  "emulator:HOST:PORT\n");
 		return TRUE;
 	}
 	for (guint i = 0; i < ctl->watches->len; i++) {
@@ -246,7 +246,7 @@ on_wait_timeout(gpointer user_data)
 	WbCtlWait *wait = user_data;
 
 	g_main_loop_quit(wait->loop);
-	return G_SOURCE_CONTINUE; /* removed by wait_connected() */
+	return G_SOURCE_CONTINUE; /* removed by wb_ctl_wait_connected() */
 }
 
 static void
@@ -262,10 +262,20 @@ set_connect_timeout_error(WbCtl *ctl, const WbCtlWatch *watch, gdouble seconds, 
 		    name, seconds, state != NULL && state[0] != '\0' ? state : "unknown");
 }
 
-/* Waits, in a main loop, until PropertiesChanged says Connected, the daemon leaves the bus,
- * or @seconds pass. */
-static gboolean
-wait_connected(WbCtl *ctl, const WbCtlWatch *watch, gdouble seconds, GError **error)
+/**
+ * wb_ctl_wait_connected:
+ * @ctl: a connected #WbCtl
+ * @watch: the watch
+ * @seconds: how long to wait at most
+ * @error: return location for a #WB_CTL_ERROR
+ *
+ * Waits, in a main loop, until PropertiesChanged says Connected, the daemon leaves the bus,
+ * or @seconds pass.
+ *
+ * Returns: %TRUE once the watch is connected
+ */
+gboolean
+wb_ctl_wait_connected(WbCtl *ctl, const WbCtlWatch *watch, gdouble seconds, GError **error)
 {
 	g_autoptr(GMainLoop) loop = NULL;
 	WbCtlWait wait = {0};
@@ -358,14 +368,24 @@ connect_emulator(WbCtl *ctl, const gchar *address, GError **error)
 
 	if (!wb_dbus_watch1_get_connected(proxy))
 		wb_ctl_progress(ctl, "Connecting to emulator %s...\n", address);
-	if (!wait_connected(ctl, watch, ctl->timeout, error))
+	if (!wb_ctl_wait_connected(ctl, watch, ctl->timeout, error))
 		return FALSE;
 	print_connected(ctl, watch);
 	return TRUE;
 }
 
-static gboolean
-connect_known(WbCtl *ctl, const WbCtlWatch *watch, GError **error)
+/**
+ * wb_ctl_connect_watch:
+ * @ctl: a connected #WbCtl, with --timeout applied
+ * @watch: a known watch
+ * @error: return location for a #WB_CTL_ERROR
+ *
+ * Calls Watch1.Connect(), bounded by --timeout, and prints the watch once it is connected.
+ *
+ * Returns: %TRUE once the watch is connected
+ */
+gboolean
+wb_ctl_connect_watch(WbCtl *ctl, const WbCtlWatch *watch, GError **error)
 {
 	g_autoptr(GError) local = NULL;
 	g_autofree gchar *name = wb_ctl_watch_dup_display_name(watch);
@@ -392,7 +412,8 @@ connect_known(WbCtl *ctl, const WbCtlWatch *watch, GError **error)
 			set_connect_timeout_error(ctl, watch, ctl->timeout, error);
 			return FALSE;
 		}
-		wb_ctl_translate_error(ctl, &local, watch, "connect");
+		/* a Bluetooth watch fails with the adapter's state too (AdapterOff...) */
+		wb_ctl_translate_bluetooth_error(ctl, &local, watch, "connect", NULL);
 		g_propagate_error(error, g_steal_pointer(&local));
 		return FALSE;
 	}
@@ -400,7 +421,7 @@ connect_known(WbCtl *ctl, const WbCtlWatch *watch, GError **error)
 	refresh_properties(ctl, watch);
 	/* the session opened and may already have dropped again: wait out what is left */
 	left = deadline - g_get_monotonic_time();
-	if (!wait_connected(ctl, watch, MAX((gdouble)left / G_USEC_PER_SEC, 0.001), error)) {
+	if (!wb_ctl_wait_connected(ctl, watch, MAX((gdouble)left / G_USEC_PER_SEC, 0.001), error)) {
 		g_prefix_error(error, "the session opened and closed again: ");
 		return FALSE;
 	}
@@ -431,10 +452,23 @@ cmd_connect(WbCtl *ctl, gchar **args, GError **error)
 	g_autoptr(GError) local = NULL;
 	WbCtlWatch *watch;
 
-	if (!check_timeout(ctl, error))
+	if (!wb_ctl_check_timeout(ctl, WB_CTL_DEFAULT_CONNECT_TIMEOUT, error))
 		return FALSE;
 	if (g_str_has_prefix(args[0], "emulator:"))
 		return connect_emulator(ctl, args[0] + strlen("emulator:"), error);
+
+	/* a Bluetooth address: the known watch linked to it, else Pair(), which adopts a bond
+	 * BlueZ already has */
+	if (wb_ctl_is_bluetooth_address(args[0])) {
+		watch = wb_ctl_find_bluetooth_watch(ctl, args[0], &local);
+		if (watch != NULL)
+			return wb_ctl_connect_watch(ctl, watch, error);
+		if (local != NULL) {
+			g_propagate_error(error, g_steal_pointer(&local));
+			return FALSE;
+		}
+		return wb_ctl_connect_address(ctl, args[0], error);
+	}
 
 	watch = wb_ctl_find_watch(ctl, args[0], &local);
 	if (watch == NULL) {
@@ -449,7 +483,7 @@ cmd_connect(WbCtl *ctl, gchar **args, GError **error)
 		g_propagate_error(error, g_steal_pointer(&local));
 		return FALSE;
 	}
-	return connect_known(ctl, watch, error);
+	return wb_ctl_connect_watch(ctl, watch, error);
 }
 
 /* --- disconnect, forget --- */
@@ -497,11 +531,28 @@ cmd_forget(WbCtl *ctl, gchar **args, GError **error)
 {
 	g_autoptr(GError) local = NULL;
 	g_autofree gchar *name = NULL;
-	WbCtlWatch *watch = wb_ctl_find_watch(ctl, args[0], error);
+	g_autofree gchar *transport = NULL;
+	WbCtlWatch *watch;
 
-	if (watch == NULL)
-		return FALSE;
+	/* a Bluetooth address also names a watch that never finished a handshake (Address is
+	 * still empty; Target has it) */
+	if (wb_ctl_is_bluetooth_address(args[0])) {
+		watch = wb_ctl_find_bluetooth_watch(ctl, args[0], &local);
+		if (watch == NULL && local == NULL)
+			g_set_error(&local, WB_CTL_ERROR, WB_CTL_ERROR_NOT_FOUND,
+				    "no known watch has the address %s; wearctl watches lists them",
+				    args[0]);
+		if (watch == NULL) {
+			g_propagate_error(error, g_steal_pointer(&local));
+			return FALSE;
+		}
+	} else {
+		watch = wb_ctl_find_watch(ctl, args[0], error);
+		if (watch == NULL)
+			return FALSE;
+	}
 	name = wb_ctl_watch_dup_display_name(watch);
+	transport = wb_dbus_watch1_dup_transport(watch->proxy);
 
 	if (!wb_dbus_manager1_call_forget_sync(ctl->manager, watch->path, NULL, &local)) {
 		g_autofree gchar *remote = g_dbus_error_get_remote_error(local);
@@ -524,6 +575,10 @@ cmd_forget(WbCtl *ctl, gchar **args, GError **error)
 		return TRUE;
 	}
 	wb_ctl_print(ctl, "Forgot %s (%s)\n", name, wb_ctl_watch_get_id(watch));
+	/* wearbridged removed the bond from BlueZ; the watch keeps its half */
+	if (g_strcmp0(transport, "ble") == 0 || g_strcmp0(transport, "rfcomm") == 0)
+		wb_ctl_print(ctl, "To pair it again, also forget this computer on the watch "
+				  "(Settings, Bluetooth).\n");
 	return TRUE;
 }
 
@@ -662,20 +717,36 @@ static const WbCtlCommand wb_ctl_command_table[] = {
 	 "Prints, for each known watch: its id (the last element of its object path), name, "
 	 "model and state.",
 	 0, 0, 0, TRUE, cmd_watches},
-	{"connect", "emulator:HOST[:PORT] | WATCH", "Add an emulator, or connect a known watch",
+	{"scan", "", "Look for Pebble watches over Bluetooth",
+	 "Scans (Manager1.StartDiscovery) and prints each watch as it appears: address, name, "
+	 "model, signal strength and \"paired\" when BlueZ has a bond with it; on a terminal the "
+	 "list is redrawn as names and signal strengths change. Runs until Ctrl-C or --timeout, "
+	 "then stops the scan. Put the watch in pairing mode first (Settings, Bluetooth on the "
+	 "watch).",
+	 WB_CTL_OPTION_SCAN_TIMEOUT, 0, 0, TRUE, wb_ctl_cmd_scan},
+	{"pair", "ADDRESS", "Pair with a watch that a scan found, and connect it",
+	 "ADDRESS is the watch's Bluetooth address as wearctl scan shows it (AA:BB:CC:DD:EE:FF). "
+	 "The watch asks to confirm a six-digit code; wearctl shows the code it should show. A "
+	 "watch BlueZ has already bonded is adopted without pairing again. Then wearctl waits "
+	 "for the watch to connect (--no-wait skips that).",
+	 WB_CTL_OPTION_PAIR_TIMEOUT | WB_CTL_OPTION_NO_WAIT, 1, 1, TRUE, wb_ctl_cmd_pair},
+	{"connect", "emulator:HOST[:PORT] | ADDRESS | WATCH", "Add an emulator, or connect a watch",
 	 "With emulator:HOST:PORT (port 12344 if left out), wearbridged adds the Pebble SDK "
 	 "emulator or wearbridge-watchsim there as a known watch and starts connecting; "
-	 "wearctl waits until the watch is connected and prints it. With a known WATCH, "
-	 "wearbridged connects to it now and keeps it connected. If the watch is not connected "
-	 "within the timeout, wearctl exits with status 1; wearbridged keeps retrying.",
+	 "wearctl waits until the watch is connected and prints it. With a Bluetooth ADDRESS, "
+	 "the known watch with that address is connected; an unknown one is paired as with "
+	 "wearctl pair. With a known WATCH, wearbridged connects to it now and keeps it "
+	 "connected. If the watch is not connected within the timeout, wearctl exits with "
+	 "status 1; wearbridged keeps retrying.",
 	 WB_CTL_OPTION_TIMEOUT, 1, 1, TRUE, cmd_connect},
 	{"disconnect", "[WATCH]", "Disconnect a watch and stop reconnecting to it",
 	 "The watch stays known and disconnected until wearctl connect. Exits with status 2 if "
 	 "it was not connected and not being connected.",
 	 0, 0, 1, TRUE, cmd_disconnect},
 	{"forget", "WATCH", "Disconnect a watch and remove it from wearbridged",
-	 "wearbridged stops reconnecting to the watch and deletes what it stored about it. The "
-	 "watch must be named, even when it is the only one.",
+	 "wearbridged stops reconnecting to the watch and deletes what it stored about it; for "
+	 "a Bluetooth watch it also removes the bond from BlueZ. The watch must be named, even "
+	 "when it is the only one.",
 	 0, 1, 1, TRUE, cmd_forget},
 	{"ping", "[WATCH]", "Measure the round-trip time to a watch",
 	 "Sends Pebble Protocol pings one after the other and prints each round-trip time, then "
@@ -728,6 +799,13 @@ static const WbCtlCommand wb_ctl_command_table[] = {
 	 "again (after an update that fixed the parser) and replaces the readings. The watch is "
 	 "not needed.",
 	 0, 0, 1, TRUE, wb_ctl_cmd_health_reprocess},
+	{"doctor", "", "Find what keeps watches from connecting, with fixes",
+	 "First checks that wearbridged is on the session bus (or can be started), then asks it "
+	 "(Manager1.Doctor) to check bluetoothd, the adapter, rfkill, the LE roles, its GATT "
+	 "application and agent, and the bond of each Bluetooth watch. Prints one line per "
+	 "check, with the fix for each problem. Exits with status 1 if any check failed "
+	 "(warnings do not count).",
+	 0, 0, 0, FALSE, wb_ctl_cmd_doctor},
 	{"help", "[COMMAND]", "Show help for a command", NULL, 0, 0, 2, FALSE, wb_ctl_show_help},
 };
 
@@ -789,6 +867,12 @@ wb_ctl_command_entries(WbCtl *ctl, const WbCtlCommand *command)
 		 "Send N pings, one after the other (default 1)", "N"},
 		{"timeout", 't', 0, G_OPTION_ARG_DOUBLE, &ctl->timeout,
 		 "Wait at most S seconds for the watch to connect (default 15)", "S"},
+		{"timeout", 't', 0, G_OPTION_ARG_DOUBLE, &ctl->timeout,
+		 "Stop scanning after S seconds (default: at Ctrl-C)", "S"},
+		{"timeout", 't', 0, G_OPTION_ARG_DOUBLE, &ctl->timeout,
+		 "Wait at most S seconds for it to connect (default 30)", "S"},
+		{"no-wait", 0, 0, G_OPTION_ARG_NONE, &ctl->no_wait,
+		 "Do not wait for the watch to connect once paired", NULL},
 		{"no-ping", 0, 0, G_OPTION_ARG_NONE, &ctl->no_ping,
 		 "Do not ping the connected watches", NULL},
 		{"days", 'd', 0, G_OPTION_ARG_INT, &ctl->days, "The last N days, today included",
@@ -802,9 +886,11 @@ wb_ctl_command_entries(WbCtl *ctl, const WbCtlCommand *command)
 		{"output", 'o', 0, G_OPTION_ARG_FILENAME, &ctl->output,
 		 "Write to FILE instead of standard output", "FILE"},
 	};
-	const guint flags[] = {WB_CTL_OPTION_COUNT,  WB_CTL_OPTION_TIMEOUT, WB_CTL_OPTION_NO_PING,
-			       WB_CTL_OPTION_DAYS,   WB_CTL_OPTION_RANGE,   WB_CTL_OPTION_RANGE,
-			       WB_CTL_OPTION_HOURLY, WB_CTL_OPTION_FORMAT,  WB_CTL_OPTION_OUTPUT};
+	const guint flags[] = {
+		WB_CTL_OPTION_COUNT,        WB_CTL_OPTION_TIMEOUT, WB_CTL_OPTION_SCAN_TIMEOUT,
+		WB_CTL_OPTION_PAIR_TIMEOUT, WB_CTL_OPTION_NO_WAIT, WB_CTL_OPTION_NO_PING,
+		WB_CTL_OPTION_DAYS,         WB_CTL_OPTION_RANGE,   WB_CTL_OPTION_RANGE,
+		WB_CTL_OPTION_HOURLY,       WB_CTL_OPTION_FORMAT,  WB_CTL_OPTION_OUTPUT};
 	const GOptionEntry global[] = {
 		{"json", 0, 0, G_OPTION_ARG_NONE, &ctl->json,
 		 "Print one JSON document for scripts (no colour, no prompts)", NULL},

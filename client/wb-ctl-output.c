@@ -213,6 +213,61 @@ print_field(WbCtl *ctl, const gchar *label, const gchar *value)
 }
 
 /**
+ * wb_ctl_use_utf8:
+ *
+ * Returns: whether the locale's character set is UTF-8, so that symbols such as "✓" show
+ */
+gboolean
+wb_ctl_use_utf8(void)
+{
+	return g_get_charset(NULL);
+}
+
+/* LinkWindow as (transmit, receive); (0, 0) from a daemon older than 0.2.0 */
+static void
+get_link_window(WbDBusWatch1 *w, guint8 *tx, guint8 *rx)
+{
+	GVariant *window = wb_dbus_watch1_get_link_window(w);
+
+	*tx = 0;
+	*rx = 0;
+	if (window != NULL && g_variant_is_of_type(window, G_VARIANT_TYPE("(yy)")))
+		g_variant_get(window, "(yy)", tx, rx);
+}
+
+/**
+ * wb_ctl_format_link:
+ * @watch: the watch
+ *
+ * Returns: (transfer full): the transport, target and open link, e.g.
+ *   "ble B0:B4:48:12:34:56 (ppogatt), MTU 185, window 24/24" or "emulator 127.0.0.1:12344"
+ */
+gchar *
+wb_ctl_format_link(const WbCtlWatch *watch)
+{
+	WbDBusWatch1 *w = watch->proxy;
+	const gchar *transport = wb_dbus_watch1_get_transport(w);
+	const gchar *target = wb_dbus_watch1_get_target(w);
+	const gchar *mode = wb_dbus_watch1_get_link_mode(w);
+	guint mtu = wb_dbus_watch1_get_link_mtu(w);
+	GString *s = g_string_new(or_dash(transport));
+	guint8 tx;
+	guint8 rx;
+
+	if (target != NULL && target[0] != '\0')
+		g_string_append_printf(s, " %s", target);
+	/* "emulator" and "rfcomm" links are named as their transport: no news */
+	if (mode != NULL && mode[0] != '\0' && g_strcmp0(mode, transport) != 0)
+		g_string_append_printf(s, " (%s)", mode);
+	if (mtu != 0)
+		g_string_append_printf(s, ", MTU %u", mtu);
+	get_link_window(w, &tx, &rx);
+	if (tx != 0 || rx != 0)
+		g_string_append_printf(s, ", window %u/%u", tx, rx);
+	return g_string_free(s, FALSE);
+}
+
+/**
  * wb_ctl_print_watch:
  * @ctl: a #WbCtl
  * @watch: the watch
@@ -252,10 +307,11 @@ wb_ctl_print_watch(WbCtl *ctl, const WbCtlWatch *watch, const gchar *ping)
 	print_field(ctl, "serial", or_dash(wb_dbus_watch1_get_serial(w)));
 	print_field(ctl, "address", or_dash(wb_dbus_watch1_get_address(w)));
 
-	g_string_assign(line, or_dash(wb_dbus_watch1_get_transport(w)));
-	if (wb_dbus_watch1_get_target(w) != NULL && wb_dbus_watch1_get_target(w)[0] != '\0')
-		g_string_append_printf(line, " %s", wb_dbus_watch1_get_target(w));
-	print_field(ctl, "link", line->str);
+	{
+		g_autofree gchar *link = wb_ctl_format_link(watch);
+
+		print_field(ctl, "link", link);
+	}
 
 	/* LastConnected is when the last session opened */
 	when = wb_ctl_format_when(wb_dbus_watch1_get_last_connected(w),
@@ -286,6 +342,8 @@ wb_ctl_json_add_watch(JsonBuilder *builder, const WbCtlWatch *watch)
 {
 	WbDBusWatch1 *w = watch->proxy;
 	guint64 last = wb_dbus_watch1_get_last_connected(w);
+	guint8 tx;
+	guint8 rx;
 
 	add_string(builder, "id", wb_ctl_watch_get_id(watch));
 	add_string(builder, "path", watch->path);
@@ -307,6 +365,15 @@ wb_ctl_json_add_watch(JsonBuilder *builder, const WbCtlWatch *watch)
 		json_builder_add_null_value(builder);
 	else
 		json_builder_add_int_value(builder, (gint64)last);
+	add_string(builder, "link_mode", wb_dbus_watch1_get_link_mode(w));
+	json_builder_set_member_name(builder, "link_mtu");
+	json_builder_add_int_value(builder, wb_dbus_watch1_get_link_mtu(w));
+	get_link_window(w, &tx, &rx);
+	json_builder_set_member_name(builder, "link_window");
+	json_builder_begin_array(builder);
+	json_builder_add_int_value(builder, tx);
+	json_builder_add_int_value(builder, rx);
+	json_builder_end_array(builder);
 }
 
 /**

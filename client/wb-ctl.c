@@ -4,6 +4,7 @@
  */
 #include "wb-ctl.h"
 
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -127,8 +128,8 @@ top_help(WbCtl *ctl)
 	g_string_append_c(s, '\n');
 	append_wrapped(s,
 		       "Exit status: 0 success, 1 failure, 2 usage problem or nothing to do, "
-		       "3 no such watch. 'wearctl help COMMAND' shows a command's options; "
-		       "see wearctl(1) for more.",
+		       "3 no such watch or Bluetooth device. 'wearctl help COMMAND' shows a "
+		       "command's options; see wearctl(1) for more.",
 		       0);
 	return g_string_free(s, FALSE);
 }
@@ -235,6 +236,31 @@ takes_value(const gchar *arg)
 		if (g_strcmp0(arg, with_value[i]) == 0)
 			return TRUE;
 	}
+	return FALSE;
+}
+
+/**
+ * wb_ctl_check_timeout:
+ * @ctl: a #WbCtl after option parsing
+ * @fallback: the command's default in seconds, or NAN for none (wait until interrupted)
+ * @error: return location for a #WB_CTL_ERROR
+ *
+ * Applies the command's default when --timeout was not given (@ctl->timeout is then NAN) and
+ * checks the range of one that was.
+ *
+ * Returns: %FALSE with a usage error when --timeout is out of range
+ */
+gboolean
+wb_ctl_check_timeout(WbCtl *ctl, gdouble fallback, GError **error)
+{
+	if (isnan(ctl->timeout)) {
+		ctl->timeout = fallback;
+		return TRUE;
+	}
+	if (ctl->timeout > 0 && ctl->timeout <= 24 * 60 * 60)
+		return TRUE;
+	g_set_error(error, WB_CTL_ERROR, WB_CTL_ERROR_USAGE,
+		    "--timeout must be between 0 and 86400 seconds, not '%g'", ctl->timeout);
 	return FALSE;
 }
 
@@ -408,12 +434,12 @@ wb_ctl_run(gint argc, gchar **argv, GString *out, GString *err)
 	ctl.out = out;
 	ctl.err = err;
 	ctl.count = 1;
-	ctl.timeout = WB_CTL_DEFAULT_CONNECT_TIMEOUT;
+	ctl.timeout = NAN; /* not given: see wb_ctl_check_timeout() */
 
 	if (run(&ctl, argc, argv, &error))
 		return WB_CTL_EXIT_OK;
 	wb_ctl_printerr(&ctl, "wearctl: %s\n", error->message);
-	if (ctl.json)
+	if (ctl.json && !ctl.json_printed)
 		print_error_document(&ctl, error);
 	return wb_ctl_exit_for_error(error);
 }

@@ -25,6 +25,12 @@ G_BEGIN_DECLS
 
 #define WB_CTL_DEFAULT_CONNECT_TIMEOUT 15.0
 
+/* Pair() takes up to 60 s while the watch waits for the person (dbus/org.wearbridge.Manager1.xml);
+ * 90 s lets the daemon's own Timeout arrive first. Then `wearctl pair` waits this long by default
+ * for the session to open. */
+#define WB_CTL_PAIR_CALL_TIMEOUT_MS      90000
+#define WB_CTL_DEFAULT_PAIR_WAIT_TIMEOUT 30.0
+
 /**
  * WbCtlExit:
  * @WB_CTL_EXIT_OK: success
@@ -103,8 +109,9 @@ typedef struct {
 	gboolean version;
 	/* command options */
 	gint count;
-	gdouble timeout;
+	gdouble timeout; /* NAN until --timeout is given: each command has its own default */
 	gboolean no_ping;
+	gboolean no_wait;
 	/* health command options (wb-ctl-health.c); strings freed by wb_ctl_health_clear() */
 	gint days;
 	gchar *from;
@@ -127,11 +134,14 @@ typedef struct {
 	gchar *dbus_error;
 	/* a watch that an error is about, for the --json error document */
 	WbCtlWatch *error_watch;
+	/* the command printed its --json document although it fails (doctor): no error document */
+	gboolean json_printed;
 } WbCtl;
 
 /* wb-ctl.c */
 WbCtlExit wb_ctl_run(gint argc, gchar **argv, GString *out, GString *err);
 gboolean wb_ctl_show_help(WbCtl *ctl, gchar **words, GError **error);
+gboolean wb_ctl_check_timeout(WbCtl *ctl, gdouble fallback, GError **error);
 
 /* wb-ctl-bus.c */
 gboolean wb_ctl_connect(WbCtl *ctl, GError **error);
@@ -150,6 +160,8 @@ gchar *wb_ctl_format_rtt(guint64 rtt_us);
 gchar *wb_ctl_format_ago(gint64 seconds);
 gchar *wb_ctl_format_when(guint64 unix_seconds, gint64 now);
 void wb_ctl_print_watch(WbCtl *ctl, const WbCtlWatch *watch, const gchar *ping);
+gchar *wb_ctl_format_link(const WbCtlWatch *watch);
+gboolean wb_ctl_use_utf8(void);
 void wb_ctl_json_add_watch(JsonBuilder *builder, const WbCtlWatch *watch);
 void wb_ctl_print_json(WbCtl *ctl, JsonBuilder *builder);
 
@@ -169,9 +181,27 @@ typedef enum {
 	WB_CTL_OPTION_HOURLY = 1 << 5,
 	WB_CTL_OPTION_FORMAT = 1 << 6,
 	WB_CTL_OPTION_OUTPUT = 1 << 7,
+	WB_CTL_OPTION_SCAN_TIMEOUT = 1 << 8,
+	WB_CTL_OPTION_PAIR_TIMEOUT = 1 << 9,
+	WB_CTL_OPTION_NO_WAIT = 1 << 10,
 } WbCtlOption;
 
 typedef gboolean (*WbCtlCommandFunc)(WbCtl *ctl, gchar **args, GError **error);
+
+gboolean wb_ctl_wait_connected(WbCtl *ctl, const WbCtlWatch *watch, gdouble seconds,
+			       GError **error);
+gboolean wb_ctl_connect_watch(WbCtl *ctl, const WbCtlWatch *watch, GError **error);
+
+/* wb-ctl-bluetooth.c */
+gboolean wb_ctl_is_bluetooth_address(const gchar *s);
+WbCtlWatch *wb_ctl_find_bluetooth_watch(WbCtl *ctl, const gchar *address, GError **error);
+void wb_ctl_translate_bluetooth_error(WbCtl *ctl, GError **error, const WbCtlWatch *watch,
+				      const gchar *action, const gchar *address);
+gboolean wb_ctl_connect_address(WbCtl *ctl, const gchar *address, GError **error);
+void wb_ctl_print_bluetooth_state(WbCtl *ctl);
+gboolean wb_ctl_cmd_scan(WbCtl *ctl, gchar **args, GError **error);
+gboolean wb_ctl_cmd_pair(WbCtl *ctl, gchar **args, GError **error);
+gboolean wb_ctl_cmd_doctor(WbCtl *ctl, gchar **args, GError **error);
 
 /* wb-ctl-notify.c */
 gboolean wb_ctl_cmd_notify(WbCtl *ctl, gchar **args, GError **error);
