@@ -24,6 +24,8 @@
 #include <unistd.h>
 
 #include "mock-bluez-gen.h"
+#include "wb-mock-bluez-classic.h"
+#include "wb-mock-bluez-reversed.h"
 #include "wb-ppogatt.h"
 #include "wb-sim-control.h"
 #include "wb-sim-watch.h"
@@ -107,6 +109,7 @@ typedef struct {
 	gboolean write_acquiring;
 	GQueue pending_writes; /* of GBytes, while AcquireWrite is under way */
 	guint8 version;
+	WbMockReversedVariant reversed; /* NONE: normal mode, against the phone's app */
 	guint64 to_phone_lost;
 	guint64 to_watch_lost;
 } Link;
@@ -145,6 +148,8 @@ struct _Mock {
 
 	App *app;
 	Link *link;
+	WbMockReversed *rev;    /* the watch-hosted PPoGATT services */
+	WbMockClassic *classic; /* the BR/EDR watch and ProfileManager1 */
 	Pipe to_phone;
 	Pipe to_watch;
 
@@ -164,6 +169,7 @@ struct _Mock {
 	guint interval_ms;
 	guint retransmit_ms;
 	gboolean reject_pairing;
+	gboolean watch_forgot_bond; /* ForgetBond(): BlueZ still has the keys, the watch does not */
 };
 
 static void link_stop(Mock *m, const gchar *reason);
@@ -443,6 +449,11 @@ deliver_to_phone(Mock *m, GBytes *bytes)
 	gsize len;
 	const guint8 *data;
 
+	if (l != NULL && l->reversed != WB_MOCK_REVERSED_NONE) {
+		/* reversed modes: a notification on the watch's own characteristic */
+		wb_mock_reversed_notify(m->rev, bytes);
+		return;
+	}
 	if (l == NULL || m->app == NULL)
 		return;
 	if (l->write_sock != NULL) {
@@ -666,7 +677,8 @@ link_open(Mock *m)
 	const gchar *serial = m->identity.serial;
 
 	wb_ppogatt_config_init(&config, WB_PPOGATT_ROLE_WATCH);
-	config.initiator = TRUE;
+	/* reversed modes: as a CFW watch, wait for the phone's Reset Request (§10.13, §10.14) */
+	config.initiator = l->reversed == WB_MOCK_REVERSED_NONE;
 	config.version = l->version;
 	config.max_payload = max_payload(m);
 	if (m->retransmit_ms > 0)
@@ -863,15 +875,63 @@ read_meta(Mock *m)
 static void
 maybe_start_link(Mock *m)
 {
-	if (m->link != NULL || m->vanished || m->app == NULL || m->app->data_path == NULL ||
-	    m->app->meta_path == NULL || !device_connected(m) || !device_paired(m))
+	if ((m->link != NULL && m->link->reversed == WB_MOCK_REVERSED_NONE) || m->vanished ||
+	    m->app == NULL || m->app->data_path == NULL || m->app->meta_path == NULL ||
+	    !device_connected(m) || !device_paired(m) || !wb_mock_reversed_normal_allowed(m->rev))
 		return;
+	/* a watch that lost the bond does not talk to us over the (unencrypted) link */
+	if (m->watch_forgot_bond)
+		return;
+	/* one PPoGATT session at a time: the most recent wins (§11, last bullet) */
+	link_stop(m, "normal mode starts");
 	m->link = g_new0(Link, 1);
 	m->link->cancellable = g_cancellable_new();
 	g_queue_init(&m->link->pending_writes);
 	g_message("mock-bluez: watch GATT client starts against %s%s", m->app->owner, m->app->path);
 	read_meta(m);
 }
+
+/* The phone subscribed to the watch's reversed data characteristic: the watch's PPoGATT
+ * waits for its Reset Request (wb-mock-bluez-reversed.c) */
+static void
+reversed_subscribed(WbMockReversedVariant variant, gpointer user_data)
+{
+	Mock *m = user_data;
+
+	/* one PPoGATT session at a time: the most recent wins (§11, last bullet) */
+	link_stop(m, "reversed mode starts");
+	m->link = g_new0(Link, 1);
+	m->link->cancellable = g_cancellable_new();
+	g_queue_init(&m->link->pending_writes);
+	m->link->reversed = variant;
+	m->link->notifying = TRUE;
+	m->link->version = 1; /* §10.13: CFW always uses v1 */
+	link_open(m);
+}
+
+static void
+reversed_unsubscribed(gpointer user_data)
+{
+	Mock *m = user_data;
+
+	if (m->link != NULL && m->link->reversed != WB_MOCK_REVERSED_NONE)
+		link_stop(m, "the phone unsubscribed");
+}
+
+static void
+reversed_written(GBytes *packet, gpointer user_data)
+{
+	Mock *m = user_data;
+
+	if (m->link != NULL && m->link->reversed != WB_MOCK_REVERSED_NONE)
+		pipe_push(m, &m->to_watch, packet, &m->link->to_watch_lost);
+}
+
+static const WbMockReversedHost reversed_host = {
+	.subscribed = reversed_subscribed,
+	.unsubscribed = reversed_unsubscribed,
+	.written = reversed_written,
+};
 
 /* ------------------------------------------------------------------ the watch's GATT objects */
 
@@ -884,7 +944,7 @@ update_status(Mock *m)
 		return;
 	/* §10.4: connected, bonded, encrypted, has_bonded_gateway, supports pinning */
 	v[0] = 0x01 | 0x10;
-	if (device_paired(m))
+	if (device_paired(m) && !m->watch_forgot_bond)
 		v[0] |= 0x02 | 0x04 | 0x08;
 	v[3] = m->last_pairing_result;
 	mock_bluez_gatt_characteristic1_set_value(m->status_chr, bytes_variant(v, sizeof(v)));
@@ -1021,11 +1081,13 @@ add_gatt_objects(Mock *m)
 	m->trigger_chr = add_chr(m, m->trigger_path, UUID_PAIRING_TRIGGER, 0x0010, trigger_flags);
 	mock_bluez_gatt_characteristic1_set_value(m->trigger_chr, bytes_variant((guint8[]){0}, 1));
 	update_status(m);
+	wb_mock_reversed_add_objects(m->rev, m->device_path, m->mtu);
 }
 
 static void
 remove_gatt_objects(Mock *m)
 {
+	wb_mock_reversed_remove_objects(m->rev);
 	if (m->svc_path == NULL)
 		return;
 	/* children first, as bluetoothd does */
@@ -1092,6 +1154,19 @@ connect_done(gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
+#define OUT_OF_RANGE_CONNECT_MS 300
+
+static gboolean
+connect_out_of_range(gpointer user_data)
+{
+	Pending *p = user_data;
+
+	g_dbus_method_invocation_return_dbus_error(p->inv, "org.bluez.Error.Failed",
+						   "le-connection-abort-by-local");
+	g_free(p);
+	return G_SOURCE_REMOVE;
+}
+
 static gboolean
 on_device_connect(MockBluezDevice1 *dev, GDBusMethodInvocation *inv, gpointer user_data)
 {
@@ -1101,6 +1176,14 @@ on_device_connect(MockBluezDevice1 *dev, GDBusMethodInvocation *inv, gpointer us
 	if (!adapter_powered(m)) {
 		g_dbus_method_invocation_return_dbus_error(inv, "org.bluez.Error.NotReady",
 							   "Resource Not Ready");
+		return TRUE;
+	}
+	if (!m->device_visible) {
+		/* out of range: bluetoothd's LE connection attempt times out (shortened here) */
+		p = g_new(Pending, 1);
+		p->m = m;
+		p->inv = inv;
+		g_timeout_add(OUT_OF_RANGE_CONNECT_MS, connect_out_of_range, p);
 		return TRUE;
 	}
 	p = g_new(Pending, 1);
@@ -1149,6 +1232,7 @@ pair_finish(Mock *m, const gchar *error_name, const gchar *message)
 	}
 	m->last_pairing_result = 0;
 	mock_bluez_device1_set_paired(m->device, TRUE);
+	m->watch_forgot_bond = FALSE;
 	/* the mock keeps every pairing: paired and bonded go together */
 	mock_bluez_device1_set_bonded(m->device, TRUE);
 	g_dbus_interface_skeleton_flush(G_DBUS_INTERFACE_SKELETON(m->device));
@@ -1451,6 +1535,10 @@ on_remove_device(MockBluezAdapter1 *ad, GDBusMethodInvocation *inv, const gchar 
 {
 	Mock *m = user_data;
 
+	if (wb_mock_classic_remove_device(m->classic, path)) {
+		mock_bluez_adapter1_complete_remove_device(ad, inv);
+		return TRUE;
+	}
 	if (m->device == NULL || g_strcmp0(path, m->device_path) != 0) {
 		g_dbus_method_invocation_return_dbus_error(inv, "org.bluez.Error.DoesNotExist",
 							   "Does Not Exist");
@@ -1566,7 +1654,7 @@ on_app_props_changed(GDBusConnection *conn, const gchar *sender, const gchar *pa
 		return;
 	g_variant_get(params, "(&s@a{sv}@as)", &changed_iface, &changed, NULL);
 	if (!g_str_equal(changed_iface, IFACE_CHR) || m->link == NULL || !m->link->notifying ||
-	    m->link->notify_sock != NULL)
+	    m->link->notify_sock != NULL || m->link->reversed != WB_MOCK_REVERSED_NONE)
 		return;
 	value = g_variant_lookup_value(changed, "Value", G_VARIANT_TYPE_BYTESTRING);
 	if (value == NULL)
@@ -1808,6 +1896,7 @@ vanish(Mock *m)
 	if (m->vanished)
 		return;
 	set_connected(m, FALSE);
+	wb_mock_classic_vanish(m->classic);
 	pair_finish(m, "org.bluez.Error.Failed", "Terminated");
 	app_free(m);
 	g_clear_pointer(&m->agent_owner, g_free);
@@ -1827,6 +1916,7 @@ come_back(Mock *m)
 	m->vanished = FALSE;
 	if (m->device != NULL && !device_paired(m))
 		remove_device(m);
+	wb_mock_classic_return(m->classic);
 	g_dbus_object_manager_server_set_connection(m->om, m->conn);
 	own_bluez(m);
 }
@@ -1884,6 +1974,7 @@ on_set_mtu(MockBluezControl1 *c, GDBusMethodInvocation *inv, guint16 mtu, gpoint
 	m->mtu = mtu;
 	if (m->link != NULL && m->link->ppo != NULL)
 		wb_ppogatt_set_max_payload(m->link->ppo, max_payload(m));
+	wb_mock_reversed_set_mtu(m->rev, mtu);
 	if (m->status_chr != NULL) {
 		mock_bluez_gatt_characteristic1_set_mtu(m->status_chr, mtu);
 		mock_bluez_gatt_characteristic1_set_mtu(m->trigger_chr, mtu);
@@ -1998,6 +2089,18 @@ on_return(MockBluezControl1 *c, GDBusMethodInvocation *inv, gpointer user_data)
 }
 
 static gboolean
+on_forget_bond(MockBluezControl1 *c, GDBusMethodInvocation *inv, gpointer user_data)
+{
+	Mock *m = user_data;
+
+	m->watch_forgot_bond = TRUE;
+	update_status(m);
+	set_connected(m, FALSE);
+	mock_bluez_control1_complete_forget_bond(c, inv);
+	return TRUE;
+}
+
+static gboolean
 on_reject_pairing(MockBluezControl1 *c, GDBusMethodInvocation *inv, gboolean reject,
 		  gpointer user_data)
 {
@@ -2046,6 +2149,12 @@ on_link_state(MockBluezControl1 *c, GDBusMethodInvocation *inv, gpointer user_da
 	json_builder_add_boolean_value(b, m->app != NULL);
 	json_builder_set_member_name(b, "mtu");
 	json_builder_add_int_value(b, m->mtu);
+	/* the knob, and the mode of the PPoGATT link in use */
+	json_builder_set_member_name(b, "ppogatt_mode");
+	json_builder_add_string_value(b, wb_mock_reversed_get_mode(m->rev));
+	json_builder_set_member_name(b, "mode");
+	json_builder_add_string_value(b, l != NULL ? wb_mock_reversed_variant_to_mode(l->reversed)
+						   : "none");
 	json_builder_set_member_name(b, "state");
 	json_builder_add_string_value(
 		b, l != NULL && l->ppo != NULL
@@ -2106,6 +2215,7 @@ setup_control(Mock *m)
 	g_signal_connect(m->control, "handle-vanish", G_CALLBACK(on_vanish), m);
 	g_signal_connect(m->control, "handle-return", G_CALLBACK(on_return), m);
 	g_signal_connect(m->control, "handle-reject-pairing", G_CALLBACK(on_reject_pairing), m);
+	g_signal_connect(m->control, "handle-forget-bond", G_CALLBACK(on_forget_bond), m);
 	g_signal_connect(m->control, "handle-watch-state", G_CALLBACK(on_watch_state), m);
 	g_signal_connect(m->control, "handle-watch-control", G_CALLBACK(on_watch_control), m);
 	g_signal_connect(m->control, "handle-link-state", G_CALLBACK(on_link_state), m);
@@ -2234,6 +2344,17 @@ main(int argc, char **argv)
 					   NULL);
 	setup_bluez(m);
 	setup_control(m);
+	m->rev = wb_mock_reversed_new(m->om, m->control, &reversed_host, m);
+	m->classic = wb_mock_classic_new(&(WbMockClassicHost){
+		.conn = m->conn,
+		.om = m->om,
+		.adapter = m->adapter,
+		.control = m->control,
+		.agent_owner = &m->agent_owner,
+		.agent_path = &m->agent_path,
+		.vanished = &m->vanished,
+		.reject_pairing = &m->reject_pairing,
+	});
 	own_bluez(m);
 	m->control_owner = g_bus_own_name_on_connection(
 		m->conn, CONTROL_NAME, G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE, NULL, NULL, NULL, NULL);
@@ -2244,6 +2365,8 @@ main(int argc, char **argv)
 
 	link_stop(m, "exiting");
 	remove_device(m);
+	g_clear_pointer(&m->rev, wb_mock_reversed_free);
+	g_clear_pointer(&m->classic, wb_mock_classic_free);
 	app_free(m);
 	g_clear_pointer(&m->agent_owner, g_free);
 	g_clear_pointer(&m->agent_path, g_free);
