@@ -78,6 +78,8 @@ main(int argc, char **argv)
 	g_autoptr(WbStore) store = NULL;
 	g_autoptr(WbManagerObject) manager = NULL;
 	g_autoptr(GDBusConnection) connection = NULL;
+	g_autoptr(GDBusConnection) system_bus = NULL;
+	g_autoptr(GError) system_error = NULL;
 	g_autofree gchar *config_path = NULL;
 	g_autofree gchar *store_path = NULL;
 	State state = {0};
@@ -121,8 +123,15 @@ main(int argc, char **argv)
 	/* we leave on our own terms, after cleaning up */
 	g_dbus_connection_set_exit_on_close(connection, FALSE);
 
+	/* Bluetooth lives on the system bus; without one, only emulator watches work */
+	system_bus = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, &system_error);
+	if (system_bus == NULL)
+		wb_info("no system bus, so no Bluetooth: %s", system_error->message);
+	else
+		g_dbus_connection_set_exit_on_close(system_bus, FALSE);
+
 	state.loop = g_main_loop_new(NULL, FALSE);
-	state.daemon = wb_daemon_new(&config, store, connection);
+	state.daemon = wb_daemon_new(&config, store, connection, system_bus);
 	if (!wb_daemon_load(state.daemon, &error)) {
 		wb_warning("cannot load the known watches: %s", error->message);
 		return EXIT_FAILURE;
@@ -149,6 +158,8 @@ main(int argc, char **argv)
 	g_clear_object(&manager);
 	g_clear_object(&state.daemon);
 	(void)g_dbus_connection_flush_sync(connection, NULL, NULL);
+	if (system_bus != NULL)
+		(void)g_dbus_connection_flush_sync(system_bus, NULL, NULL);
 	g_main_loop_unref(state.loop);
 	wb_config_clear(&config);
 	return state.exit_status;

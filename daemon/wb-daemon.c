@@ -26,6 +26,7 @@ struct _WbDaemon {
 	WbNotificationMonitor *monitor;
 	WbIdleMonitor *idle;
 	WbDesktopNotifier *notifier;
+	WbBluetooth *bluetooth;
 	GCancellable *cancellable;
 };
 
@@ -129,12 +130,14 @@ notifier_action_cb(WbDesktopNotifier *notifier, const gchar *watch_id, const gch
  * Returns: (transfer full): the daemon
  */
 WbDaemon *
-wb_daemon_new(const WbConfig *config, WbStore *store, GDBusConnection *session)
+wb_daemon_new(const WbConfig *config, WbStore *store, GDBusConnection *session,
+	      GDBusConnection *system)
 {
 	WbDaemon *self = g_object_new(WB_TYPE_DAEMON, NULL);
 	wb_config_copy(&self->config, config);
 	self->store = store;
 	self->cancellable = g_cancellable_new();
+	self->bluetooth = wb_bluetooth_new(system);
 	if (session != NULL) {
 		self->session = g_object_ref(session);
 		self->idle = wb_idle_monitor_new(session);
@@ -188,7 +191,8 @@ wb_daemon_load(WbDaemon *self, GError **error)
 	for (guint i = 0; i < stored->len; i++) {
 		const WbStoredWatch *s = g_ptr_array_index(stored, i);
 		g_autoptr(GError) local = NULL;
-		g_autoptr(WbWatch) watch = wb_watch_new_from_stored(s, &self->config, &local);
+		g_autoptr(WbWatch) watch =
+			wb_watch_new_from_stored(s, &self->config, self->bluetooth, &local);
 		if (watch == NULL) {
 			wb_warning("stored watch '%s': %s, ignoring", s->id, local->message);
 			continue;
@@ -292,6 +296,50 @@ wb_daemon_add_emulator(WbDaemon *self, const gchar *address, GError **error)
 }
 
 /**
+ * wb_daemon_get_bluetooth:
+ * @self: the daemon
+ *
+ * Returns: (transfer none): the daemon's Bluetooth
+ */
+WbBluetooth *
+wb_daemon_get_bluetooth(WbDaemon *self)
+{
+	return self->bluetooth;
+}
+
+/**
+ * wb_daemon_add_bluetooth:
+ * @self: the daemon
+ * @address: a paired watch's address
+ * @transport: "ble" or "rfcomm"
+ * @name: (nullable): its name as BlueZ knows it
+ *
+ * Adds the watch (or finds it) and connects it.
+ *
+ * Returns: (transfer none): the watch
+ */
+WbWatch *
+wb_daemon_add_bluetooth(WbDaemon *self, const gchar *address, const gchar *transport,
+			const gchar *name)
+{
+	g_autofree gchar *id = wb_bluetooth_address_to_id(address);
+	g_autoptr(WbWatch) watch = NULL;
+	WbWatch *known = wb_daemon_lookup(self, id);
+
+	if (known != NULL) {
+		wb_watch_connect(known);
+		return known;
+	}
+	watch = wb_watch_new_bluetooth(address, transport, self->bluetooth, &self->config);
+	save_watch(self, watch);
+	add_watch(self, watch);
+	wb_message("added watch %s (%s, %s)", wb_watch_get_target(watch), name != NULL ? name : "",
+		   transport);
+	wb_watch_connect(watch);
+	return watch;
+}
+
+/**
  * wb_daemon_forget:
  * @self: the daemon
  * @id: the watch's id
@@ -316,6 +364,9 @@ wb_daemon_forget(WbDaemon *self, const gchar *id, GError **error)
 		return FALSE;
 	g_signal_handlers_disconnect_by_data(watch, self);
 	wb_watch_shutdown(watch);
+	/* the bond goes too, as "bluetoothctl remove" (Manager1.Forget) */
+	if (g_strcmp0(wb_watch_get_transport(watch), "emulator") != 0)
+		wb_bluetooth_remove_device(self->bluetooth, wb_watch_get_target(watch));
 	g_ptr_array_remove(self->watches, watch);
 	g_signal_emit(self, signals[SIGNAL_WATCH_REMOVED], 0, watch);
 	wb_message("forgot watch %s", wb_watch_get_target(watch));
@@ -339,6 +390,7 @@ wb_daemon_dispose(GObject *object)
 	g_clear_object(&self->monitor);
 	g_clear_object(&self->idle);
 	g_clear_object(&self->notifier);
+	g_clear_object(&self->bluetooth);
 	g_clear_object(&self->session);
 	g_clear_object(&self->cancellable);
 	G_OBJECT_CLASS(wb_daemon_parent_class)->dispose(object);

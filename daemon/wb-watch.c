@@ -11,6 +11,7 @@
 
 #define WB_LOG_MODULE "watch"
 #include "wb-error.h"
+#include "wb-link-ble.h"
 #include "wb-link-emulator.h"
 #include "wb-log.h"
 #include "wb-watch.h"
@@ -33,6 +34,15 @@ struct _WbWatch {
 	gboolean auto_connect;
 	gint64 last_connected;
 	gchar *last_error;
+	/* the open link, as Watch1.LinkMode/LinkMtu/LinkWindow show it */
+	gchar *link_mode;
+	guint link_mtu;
+	guint link_tx_window;
+	guint link_rx_window;
+
+	WbBluetooth *bluetooth; /* NULL for an emulator watch */
+	gulong wake_id;
+	gboolean stale; /* the watch lost our bond: wait for the user, do not retry */
 
 	WbWatchState state;
 	WbLink *link;
@@ -61,6 +71,10 @@ enum {
 	PROP_AUTO_CONNECT,
 	PROP_LAST_CONNECTED,
 	PROP_LAST_ERROR,
+	PROP_LINK_MODE,
+	PROP_LINK_MTU,
+	PROP_LINK_TX_WINDOW,
+	PROP_LINK_RX_WINDOW,
 	N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -107,6 +121,31 @@ set_string(WbWatch *self, gchar **field, const gchar *value, guint prop)
 	g_free(*field);
 	*field = g_strdup(value);
 	g_object_notify_by_pspec(G_OBJECT(self), props[prop]);
+}
+
+static void
+set_uint(WbWatch *self, guint *field, guint value, guint prop)
+{
+	if (*field == value)
+		return;
+	*field = value;
+	g_object_notify_by_pspec(G_OBJECT(self), props[prop]);
+}
+
+/* What Watch1 shows of the link: filled when a session opens, cleared when it ends. */
+static void
+set_link_info(WbWatch *self, WbLink *link)
+{
+	WbBluetoothLinkInfo info = {0};
+
+	if (link != NULL && self->bluetooth != NULL)
+		wb_bluetooth_get_link_info(link, &info);
+	else if (link != NULL)
+		info.mode = wb_link_get_transport(link);
+	set_string(self, &self->link_mode, info.mode != NULL ? info.mode : "", PROP_LINK_MODE);
+	set_uint(self, &self->link_mtu, info.mtu, PROP_LINK_MTU);
+	set_uint(self, &self->link_tx_window, info.tx_window, PROP_LINK_TX_WINDOW);
+	set_uint(self, &self->link_rx_window, info.rx_window, PROP_LINK_RX_WINDOW);
 }
 
 static gboolean
@@ -158,6 +197,8 @@ name_from_address(const guint8 *bt_address)
 	return g_strdup_printf("Pebble %02X%02X", bt_address[1], bt_address[0]);
 }
 
+static void open_cb(GObject *source, GAsyncResult *result, gpointer user_data);
+
 static void
 session_opened_cb(WbSession *session, gpointer user_data)
 {
@@ -178,6 +219,7 @@ session_opened_cb(WbSession *session, gpointer user_data)
 	self->last_connected = g_get_real_time() / G_USEC_PER_SEC;
 	g_object_notify_by_pspec(G_OBJECT(self), props[PROP_LAST_CONNECTED]);
 	set_state(self, WB_WATCH_STATE_CONNECTED);
+	set_link_info(self, self->link);
 	g_object_thaw_notify(G_OBJECT(self));
 
 	self->backoff_s = self->config.reconnect_min_s;
@@ -198,14 +240,35 @@ session_closed_cb(WbSession *session, const GError *error, gpointer user_data)
 	detach_services(self);
 	g_signal_handlers_disconnect_by_data(session, self);
 	g_clear_object(&self->session);
-	g_clear_object(&self->link);
-	set_state(self, WB_WATCH_STATE_DISCONNECTED);
+	set_link_info(self, NULL);
 	if (error != NULL)
 		set_string(self, &self->last_error, error->message, PROP_LAST_ERROR);
 	if (was_connected)
 		wb_watch_message(self->id, "disconnected%s%s", error != NULL ? ": " : "",
 				 error != NULL ? error->message : "");
+	/* a PPoGATT reset ends the session, not the link: the watch's next session opens on it
+	 * (docs/ppogatt.md) */
+	if (self->link != NULL && WB_IS_LINK_BLE(self->link) &&
+	    wb_link_ble_is_listening(WB_LINK_BLE(self->link)) && !self->shut_down) {
+		set_state(self, WB_WATCH_STATE_CONNECTING);
+		g_clear_object(&self->cancellable);
+		self->cancellable = g_cancellable_new();
+		wb_link_open_async(self->link, self->cancellable, open_cb, g_object_ref(self));
+		return;
+	}
+	g_clear_object(&self->link);
+	set_state(self, WB_WATCH_STATE_DISCONNECTED);
 	schedule_retry(self);
+}
+
+static void
+start_session(WbWatch *self)
+{
+	set_state(self, WB_WATCH_STATE_HANDSHAKING);
+	self->session = wb_session_new(self->link, &self->config, self->id);
+	g_signal_connect(self->session, "opened", G_CALLBACK(session_opened_cb), self);
+	g_signal_connect(self->session, "closed", G_CALLBACK(session_closed_cb), self);
+	wb_session_start(self->session);
 }
 
 static void
@@ -230,11 +293,53 @@ open_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 		wb_link_close(link);
 		return;
 	}
-	set_state(self, WB_WATCH_STATE_HANDSHAKING);
-	self->session = wb_session_new(link, &self->config, self->id);
-	g_signal_connect(self->session, "opened", G_CALLBACK(session_opened_cb), self);
-	g_signal_connect(self->session, "closed", G_CALLBACK(session_closed_cb), self);
-	wb_session_start(self->session);
+	start_session(self);
+}
+
+/* Whether waiting for a backoff is pointless: only an event (Bluetooth on, the watch back in
+ * BlueZ, resume) can help, and it wakes the watch. */
+static gboolean
+error_waits_for_event(const GError *error)
+{
+	return error->domain == WB_ERROR &&
+	       (error->code == WB_ERROR_BLUETOOTH_UNAVAILABLE ||
+		error->code == WB_ERROR_NO_ADAPTER || error->code == WB_ERROR_ADAPTER_OFF ||
+		error->code == WB_ERROR_DEVICE_NOT_FOUND);
+}
+
+static void
+bluetooth_open_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr(WbWatch) self = user_data;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(WbLink) link = wb_bluetooth_connect_finish(WB_BLUETOOTH(source), result, &error);
+
+	if (link == NULL) {
+		if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+			return;
+		set_string(self, &self->last_error, error->message, PROP_LAST_ERROR);
+		set_state(self, WB_WATCH_STATE_DISCONNECTED);
+		if (g_error_matches(error, WB_ERROR, WB_ERROR_STALE_BOND)) {
+			/* retrying cannot help; Connect() or pairing again clears it */
+			self->stale = TRUE;
+			wb_watch_warning(self->id, "%s", error->message);
+			return;
+		}
+		if (error_waits_for_event(error)) {
+			wb_watch_info(self->id, "cannot connect: %s; waiting for Bluetooth",
+				      error->message);
+			return;
+		}
+		wb_watch_info(self->id, "cannot connect: %s", error->message);
+		schedule_retry(self);
+		return;
+	}
+	if (self->shut_down || self->state != WB_WATCH_STATE_CONNECTING) {
+		wb_link_close(link);
+		return;
+	}
+	self->link = g_steal_pointer(&link);
+	start_session(self);
 }
 
 static void
@@ -243,12 +348,34 @@ attempt(WbWatch *self)
 	if (self->shut_down || self->state != WB_WATCH_STATE_DISCONNECTED)
 		return;
 	g_clear_handle_id(&self->retry_id, g_source_remove);
+	if (self->stale)
+		return;
 	set_state(self, WB_WATCH_STATE_CONNECTING);
-	wb_watch_debug(self->id, "connecting to %s", self->target);
-	/* emulator is the only transport this build connects by itself */
-	self->link = wb_link_emulator_new(self->host, self->port);
+	wb_watch_debug(self->id, "connecting to %s over %s", self->target, self->transport);
+	g_clear_object(&self->cancellable);
 	self->cancellable = g_cancellable_new();
+	if (self->bluetooth != NULL) {
+		wb_bluetooth_connect_async(self->bluetooth, self->target, self->transport,
+					   self->cancellable, bluetooth_open_cb,
+					   g_object_ref(self));
+		return;
+	}
+	self->link = wb_link_emulator_new(self->host, self->port);
 	wb_link_open_async(self->link, self->cancellable, open_cb, g_object_ref(self));
+}
+
+static void
+wake_cb(WbBluetooth *bluetooth, const gchar *address, gpointer user_data)
+{
+	WbWatch *self = user_data;
+
+	if (address != NULL && g_ascii_strcasecmp(address, self->target) != 0)
+		return;
+	if (!self->auto_connect || self->stale || self->shut_down ||
+	    self->state != WB_WATCH_STATE_DISCONNECTED)
+		return;
+	self->backoff_s = self->config.reconnect_min_s;
+	attempt(self);
 }
 
 /**
@@ -279,6 +406,7 @@ wb_watch_connect(WbWatch *self)
 		g_signal_emit(self, signals[SIGNAL_CHANGED], 0);
 	}
 	self->backoff_s = self->config.reconnect_min_s;
+	self->stale = FALSE;
 	g_clear_handle_id(&self->retry_id, g_source_remove);
 	attempt(self);
 }
@@ -300,6 +428,7 @@ wb_watch_disconnect(WbWatch *self)
 	g_clear_handle_id(&self->retry_id, g_source_remove);
 	detach_services(self);
 	drop_link(self);
+	set_link_info(self, NULL);
 	set_state(self, WB_WATCH_STATE_DISCONNECTED);
 	set_string(self, &self->last_error, "", PROP_LAST_ERROR);
 }
@@ -350,6 +479,12 @@ const gchar *
 wb_watch_get_id(WbWatch *self)
 {
 	return self->id;
+}
+
+const gchar *
+wb_watch_get_transport(WbWatch *self)
+{
+	return self->transport;
 }
 
 const gchar *
@@ -416,34 +551,75 @@ wb_watch_new_emulator(const gchar *host, guint16 port, const WbConfig *config)
 }
 
 /**
+ * wb_watch_new_bluetooth:
+ * @address: the watch's Bluetooth address
+ * @transport: "ble" or "rfcomm"
+ * @bluetooth: the daemon's Bluetooth
+ * @config: the daemon's configuration
+ *
+ * Returns: (transfer full): a new watch reached over Bluetooth
+ */
+WbWatch *
+wb_watch_new_bluetooth(const gchar *address, const gchar *transport, WbBluetooth *bluetooth,
+		       const WbConfig *config)
+{
+	WbWatch *self = g_object_new(WB_TYPE_WATCH, NULL);
+
+	g_return_val_if_fail(wb_bluetooth_address_is_valid(address), NULL);
+	wb_config_copy(&self->config, config);
+	self->backoff_s = config->reconnect_min_s;
+	self->transport = g_strdup(transport);
+	self->target = g_ascii_strup(address, -1);
+	self->address = g_strdup(self->target);
+	self->id = wb_bluetooth_address_to_id(address);
+	self->auto_connect = TRUE;
+	self->bluetooth = g_object_ref(bluetooth);
+	self->wake_id = g_signal_connect(bluetooth, "wake", G_CALLBACK(wake_cb), self);
+	return self;
+}
+
+/**
  * wb_watch_new_from_stored:
  * @stored: a watch from the store
  * @config: the daemon's configuration
+ * @bluetooth: the daemon's Bluetooth, for Bluetooth watches
  * @error: return location for a #GError
  *
  * Returns: (transfer full) (nullable): the watch, or %NULL if the stored row is unusable
  */
 WbWatch *
-wb_watch_new_from_stored(const WbStoredWatch *stored, const WbConfig *config, GError **error)
+wb_watch_new_from_stored(const WbStoredWatch *stored, const WbConfig *config,
+			 WbBluetooth *bluetooth, GError **error)
 {
 	g_autofree gchar *host = NULL;
 	guint16 port = 0;
 	WbWatch *self;
 
-	if (g_strcmp0(stored->transport, "emulator") != 0) {
+	if (g_strcmp0(stored->transport, "ble") == 0 ||
+	    g_strcmp0(stored->transport, "rfcomm") == 0) {
+		if (!wb_bluetooth_address_is_valid(stored->target)) {
+			g_set_error(error, WB_ERROR, WB_ERROR_FAILED,
+				    "stored target '%s' is not a Bluetooth address",
+				    stored->target);
+			return NULL;
+		}
+		self = wb_watch_new_bluetooth(stored->target, stored->transport, bluetooth, config);
+	} else if (g_strcmp0(stored->transport, "emulator") == 0) {
+		if (!wb_emulator_address_parse(stored->target, &host, &port, error))
+			return NULL;
+		self = watch_new(host, port, config);
+	} else {
 		g_set_error(error, WB_ERROR, WB_ERROR_NOT_SUPPORTED,
 			    "transport '%s' is not supported by this build", stored->transport);
 		return NULL;
 	}
-	if (!wb_emulator_address_parse(stored->target, &host, &port, error))
-		return NULL;
-	self = watch_new(host, port, config);
 	if (g_strcmp0(self->id, stored->id) != 0) {
 		g_set_error(error, WB_ERROR, WB_ERROR_FAILED, "stored id '%s' does not match '%s'",
 			    stored->id, stored->target);
 		g_object_unref(self);
 		return NULL;
 	}
+	g_free(self->address);
 	self->name = g_strdup(stored->name);
 	self->address = g_strdup(stored->address);
 	self->model = g_strdup(stored->model);
@@ -523,6 +699,18 @@ wb_watch_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec 
 	case PROP_LAST_ERROR:
 		g_value_set_string(value, self->last_error != NULL ? self->last_error : "");
 		break;
+	case PROP_LINK_MODE:
+		g_value_set_string(value, self->link_mode != NULL ? self->link_mode : "");
+		break;
+	case PROP_LINK_MTU:
+		g_value_set_uint(value, self->link_mtu);
+		break;
+	case PROP_LINK_TX_WINDOW:
+		g_value_set_uint(value, self->link_tx_window);
+		break;
+	case PROP_LINK_RX_WINDOW:
+		g_value_set_uint(value, self->link_rx_window);
+		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
 	}
@@ -538,6 +726,9 @@ wb_watch_dispose(GObject *object)
 		detach_services(self);
 	drop_link(self);
 	g_clear_pointer(&self->services, g_ptr_array_unref);
+	if (self->bluetooth != NULL)
+		g_clear_signal_handler(&self->wake_id, self->bluetooth);
+	g_clear_object(&self->bluetooth);
 	G_OBJECT_CLASS(wb_watch_parent_class)->dispose(object);
 }
 
@@ -557,6 +748,7 @@ wb_watch_finalize(GObject *object)
 	g_free(self->firmware);
 	g_free(self->serial);
 	g_free(self->last_error);
+	g_free(self->link_mode);
 	G_OBJECT_CLASS(wb_watch_parent_class)->finalize(object);
 }
 
@@ -593,6 +785,15 @@ wb_watch_class_init(WbWatchClass *klass)
 		g_param_spec_uint64("last-connected", NULL, NULL, 0, G_MAXUINT64, 0,
 				    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 	props[PROP_LAST_ERROR] = string_prop("last-error");
+	props[PROP_LINK_MODE] = string_prop("link-mode");
+	props[PROP_LINK_MTU] = g_param_spec_uint("link-mtu", NULL, NULL, 0, G_MAXUINT16, 0,
+						 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+	props[PROP_LINK_TX_WINDOW] =
+		g_param_spec_uint("link-tx-window", NULL, NULL, 0, G_MAXUINT8, 0,
+				  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+	props[PROP_LINK_RX_WINDOW] =
+		g_param_spec_uint("link-rx-window", NULL, NULL, 0, G_MAXUINT8, 0,
+				  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 	g_object_class_install_properties(object_class, N_PROPS, props);
 
 	/**

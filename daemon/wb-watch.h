@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "wb-bluetooth.h"
 #include "wb-config.h"
 #include "wb-service.h"
 #include "wb-session.h"
@@ -33,8 +34,11 @@ const gchar *wb_watch_state_to_string(WbWatchState state);
 G_DECLARE_FINAL_TYPE(WbWatch, wb_watch, WB, WATCH, GObject)
 
 WbWatch *wb_watch_new_emulator(const gchar *host, guint16 port, const WbConfig *config);
+WbWatch *wb_watch_new_bluetooth(const gchar *address, const gchar *transport,
+				WbBluetooth *bluetooth, const WbConfig *config);
 WbWatch *wb_watch_new_from_stored(const WbStoredWatch *stored, const WbConfig *config,
-				  GError **error);
+				  WbBluetooth *bluetooth, GError **error);
+const gchar *wb_watch_get_transport(WbWatch *self);
 WbStoredWatch *wb_watch_to_stored(WbWatch *self);
 
 const gchar *wb_watch_get_id(WbWatch *self);

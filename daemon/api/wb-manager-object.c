@@ -23,7 +23,8 @@ struct _WbManagerObject {
 	GDBusConnection *connection;
 	WbDaemon *daemon;
 	GDBusObjectManagerServer *object_manager;
-	GHashTable *objects; /* watch id -> WbWatchObject */
+	GHashTable *objects;  /* watch id -> WbWatchObject */
+	GHashTable *scanners; /* bus name -> name watch id: who asked for a scan */
 };
 
 static void wb_manager_object_iface_init(WbDBusManager1Iface *iface);
@@ -129,11 +130,159 @@ handle_forget(WbDBusManager1 *iface, GDBusMethodInvocation *invocation, const gc
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* ---- Bluetooth ---- */
+
+static void
+unwatch_name(gpointer data)
+{
+	g_bus_unwatch_name(GPOINTER_TO_UINT(data));
+}
+
+static void
+bluetooth_state_cb(WbBluetooth *bluetooth, gpointer user_data)
+{
+	WbDBusManager1 *iface = user_data;
+
+	wb_dbus_manager1_set_bluetooth(
+		iface, wb_bluetooth_state_to_string(wb_bluetooth_get_state(bluetooth)));
+	wb_dbus_manager1_set_discovering(iface, wb_bluetooth_is_discovering(bluetooth));
+}
+
+static void
+discovered_cb(WbBluetooth *bluetooth, gpointer user_data)
+{
+	g_autoptr(GVariant) discovered = wb_bluetooth_dup_discovered(bluetooth);
+	wb_dbus_manager1_set_discovered(WB_DBUS_MANAGER1(user_data), discovered);
+}
+
+static void
+pairing_confirmation_cb(WbBluetooth *bluetooth, const gchar *address, guint passkey,
+			gpointer user_data)
+{
+	wb_dbus_manager1_emit_pairing_confirmation(WB_DBUS_MANAGER1(user_data), address, passkey);
+}
+
+/* A scan belongs to its caller: it ends when the caller leaves the bus. */
+static void
+scanner_vanished_cb(GDBusConnection *connection, const gchar *name, gpointer user_data)
+{
+	WbManagerObject *self = user_data;
+
+	wb_bluetooth_stop_discovery(wb_daemon_get_bluetooth(self->daemon), name);
+	g_hash_table_remove(self->scanners, name);
+}
+
+static void
+discovery_started_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr(GDBusMethodInvocation) invocation = user_data;
+	WbManagerObject *self =
+		WB_MANAGER_OBJECT(g_dbus_method_invocation_get_user_data(invocation));
+	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
+	g_autoptr(GError) error = NULL;
+
+	if (!wb_bluetooth_start_discovery_finish(WB_BLUETOOTH(source), result, &error)) {
+		wb_dbus_return_error(invocation, error);
+		return;
+	}
+	if (sender != NULL && !g_hash_table_contains(self->scanners, sender))
+		g_hash_table_insert(self->scanners, g_strdup(sender),
+				    GUINT_TO_POINTER(g_bus_watch_name_on_connection(
+					    self->connection, sender, G_BUS_NAME_WATCHER_FLAGS_NONE,
+					    NULL, scanner_vanished_cb, self, NULL)));
+	wb_dbus_manager1_complete_start_discovery(WB_DBUS_MANAGER1(self),
+						  g_steal_pointer(&invocation));
+}
+
+static gboolean
+handle_start_discovery(WbDBusManager1 *iface, GDBusMethodInvocation *invocation)
+{
+	WbManagerObject *self = WB_MANAGER_OBJECT(iface);
+	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
+
+	wb_bluetooth_start_discovery_async(wb_daemon_get_bluetooth(self->daemon),
+					   sender != NULL ? sender : "", NULL, discovery_started_cb,
+					   g_object_ref(invocation));
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_stop_discovery(WbDBusManager1 *iface, GDBusMethodInvocation *invocation)
+{
+	WbManagerObject *self = WB_MANAGER_OBJECT(iface);
+	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
+
+	if (sender != NULL) {
+		wb_bluetooth_stop_discovery(wb_daemon_get_bluetooth(self->daemon), sender);
+		g_hash_table_remove(self->scanners, sender);
+	}
+	wb_dbus_manager1_complete_stop_discovery(iface, invocation);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+paired_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr(GDBusMethodInvocation) invocation = user_data;
+	WbManagerObject *self =
+		WB_MANAGER_OBJECT(g_dbus_method_invocation_get_user_data(invocation));
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *name = NULL;
+	g_autofree gchar *transport =
+		wb_bluetooth_pair_finish(WB_BLUETOOTH(source), result, &name, &error);
+	g_autofree gchar *path = NULL;
+	const gchar *address = g_object_get_data(G_OBJECT(invocation), "address");
+	WbWatch *watch;
+
+	if (transport == NULL) {
+		wb_dbus_return_error(invocation, error);
+		return;
+	}
+	watch = wb_daemon_add_bluetooth(self->daemon, address, transport, name);
+	path = wb_watch_object_path_for(watch);
+	wb_dbus_manager1_complete_pair(WB_DBUS_MANAGER1(self), g_steal_pointer(&invocation), path);
+}
+
+static gboolean
+handle_pair(WbDBusManager1 *iface, GDBusMethodInvocation *invocation, const gchar *address)
+{
+	WbManagerObject *self = WB_MANAGER_OBJECT(iface);
+
+	g_object_set_data_full(G_OBJECT(invocation), "address", g_ascii_strup(address, -1), g_free);
+	wb_bluetooth_pair_async(wb_daemon_get_bluetooth(self->daemon), address, NULL, paired_cb,
+				g_object_ref(invocation));
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_doctor(WbDBusManager1 *iface, GDBusMethodInvocation *invocation)
+{
+	WbManagerObject *self = WB_MANAGER_OBJECT(iface);
+	GPtrArray *watches = wb_daemon_get_watches(self->daemon);
+	g_autoptr(GPtrArray) addresses = g_ptr_array_new();
+	g_autoptr(GVariant) findings = NULL;
+
+	for (guint i = 0; i < watches->len; i++) {
+		WbWatch *w = g_ptr_array_index(watches, i);
+		if (g_strcmp0(wb_watch_get_transport(w), "emulator") != 0)
+			g_ptr_array_add(addresses, (gpointer)wb_watch_get_target(w));
+	}
+	g_ptr_array_add(addresses, NULL);
+	findings = wb_bluetooth_doctor(wb_daemon_get_bluetooth(self->daemon),
+				       (const gchar *const *)addresses->pdata);
+	wb_dbus_manager1_complete_doctor(iface, invocation, findings);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 static void
 wb_manager_object_iface_init(WbDBusManager1Iface *iface)
 {
 	iface->handle_connect_emulator = handle_connect_emulator;
 	iface->handle_forget = handle_forget;
+	iface->handle_start_discovery = handle_start_discovery;
+	iface->handle_stop_discovery = handle_stop_discovery;
+	iface->handle_pair = handle_pair;
+	iface->handle_doctor = handle_doctor;
 }
 
 /**
@@ -152,6 +301,7 @@ wb_manager_object_new(GDBusConnection *connection, WbDaemon *daemon, GError **er
 {
 	g_autoptr(WbManagerObject) self = g_object_new(WB_TYPE_MANAGER_OBJECT, NULL);
 	GPtrArray *watches = wb_daemon_get_watches(daemon);
+	WbBluetooth *bluetooth;
 
 	self->connection = g_object_ref(connection);
 	self->daemon = g_object_ref(daemon);
@@ -162,6 +312,17 @@ wb_manager_object_new(GDBusConnection *connection, WbDaemon *daemon, GError **er
 	update_watches(self);
 	g_signal_connect(daemon, "watch-added", G_CALLBACK(watch_added_cb), self);
 	g_signal_connect(daemon, "watch-removed", G_CALLBACK(watch_removed_cb), self);
+	bluetooth = wb_daemon_get_bluetooth(daemon);
+	bluetooth_state_cb(bluetooth, self);
+	discovered_cb(bluetooth, self);
+	g_signal_connect_object(bluetooth, "state-changed", G_CALLBACK(bluetooth_state_cb), self,
+				0);
+	g_signal_connect_object(bluetooth, "discovering-changed", G_CALLBACK(bluetooth_state_cb),
+				self, 0);
+	g_signal_connect_object(bluetooth, "discovered-changed", G_CALLBACK(discovered_cb), self,
+				0);
+	g_signal_connect_object(bluetooth, "pairing-confirmation",
+				G_CALLBACK(pairing_confirmation_cb), self, 0);
 
 	if (!g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(self), connection,
 					      WB_ROOT_PATH, error))
@@ -193,6 +354,7 @@ wb_manager_object_dispose(GObject *object)
 		g_signal_handlers_disconnect_by_data(self->daemon, self);
 	g_clear_object(&self->object_manager);
 	g_clear_pointer(&self->objects, g_hash_table_unref);
+	g_clear_pointer(&self->scanners, g_hash_table_unref);
 	g_clear_object(&self->daemon);
 	g_clear_object(&self->connection);
 	G_OBJECT_CLASS(wb_manager_object_parent_class)->dispose(object);
@@ -208,4 +370,5 @@ static void
 wb_manager_object_init(WbManagerObject *self)
 {
 	self->objects = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+	self->scanners = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, unwatch_name);
 }

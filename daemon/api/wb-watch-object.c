@@ -28,10 +28,22 @@ G_DEFINE_FINAL_TYPE_WITH_CODE(WbWatchObject, wb_watch_object, WB_DBUS_TYPE_WATCH
 						    wb_watch_object_iface_init))
 
 static const gchar *bound_properties[] = {
-	"name",         "address",        "model",      "platform", "firmware-version",
-	"serial",       "transport",      "target",     "state",    "connected",
-	"auto-connect", "last-connected", "last-error",
+	"name",         "address",        "model",      "platform",  "firmware-version",
+	"serial",       "transport",      "target",     "state",     "connected",
+	"auto-connect", "last-connected", "last-error", "link-mode", "link-mtu",
 };
+
+/* LinkWindow is one (yy) for two properties of the watch */
+static void
+link_window_cb(WbWatch *watch, GParamSpec *pspec, gpointer user_data)
+{
+	guint tx = 0;
+	guint rx = 0;
+
+	g_object_get(watch, "link-tx-window", &tx, "link-rx-window", &rx, NULL);
+	wb_dbus_watch1_set_link_window(WB_DBUS_WATCH1(user_data),
+				       g_variant_new("(yy)", (guint8)tx, (guint8)rx));
+}
 
 /**
  * wb_watch_object_path_for:
@@ -340,6 +352,11 @@ wb_watch_object_new(WbWatch *watch)
 	for (guint i = 0; i < G_N_ELEMENTS(bound_properties); i++)
 		g_object_bind_property(watch, bound_properties[i], self, bound_properties[i],
 				       G_BINDING_SYNC_CREATE);
+	g_signal_connect_object(watch, "notify::link-tx-window", G_CALLBACK(link_window_cb), self,
+				0);
+	g_signal_connect_object(watch, "notify::link-rx-window", G_CALLBACK(link_window_cb), self,
+				0);
+	link_window_cb(watch, NULL, self);
 	if (notification_service(self) != NULL)
 		self->api_action_id = g_signal_connect(notification_service(self), "api-action",
 						       G_CALLBACK(api_action_cb), self);

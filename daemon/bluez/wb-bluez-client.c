@@ -16,11 +16,18 @@ struct _WbBluezClient {
 	GDBusObjectManager *manager; /* NULL while org.bluez is not on the bus */
 	GCancellable *cancellable;   /* of the manager being created */
 	guint name_watch;
+	gboolean settled; /* we know whether org.bluez is there (and have its objects if so) */
 };
 
 G_DEFINE_FINAL_TYPE(WbBluezClient, wb_bluez_client, G_TYPE_OBJECT)
 
-enum { SIGNAL_AVAILABLE_CHANGED, SIGNAL_DEVICE_CHANGED, SIGNAL_ADAPTER_CHANGED, N_SIGNALS };
+enum {
+	SIGNAL_AVAILABLE_CHANGED,
+	SIGNAL_DEVICE_CHANGED,
+	SIGNAL_ADAPTER_CHANGED,
+	SIGNAL_SETTLED,
+	N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 static void
@@ -30,6 +37,15 @@ emit_for_interface(WbBluezClient *self, GDBusInterface *interface)
 		g_signal_emit(self, signals[SIGNAL_DEVICE_CHANGED], 0, interface);
 	else if (WB_BLUEZ_IS_ADAPTER1(interface))
 		g_signal_emit(self, signals[SIGNAL_ADAPTER_CHANGED], 0, interface);
+}
+
+static void
+settle(WbBluezClient *self)
+{
+	if (self->settled)
+		return;
+	self->settled = TRUE;
+	g_signal_emit(self, signals[SIGNAL_SETTLED], 0);
 }
 
 static void
@@ -45,6 +61,15 @@ on_object_added(GDBusObjectManager *manager, GDBusObject *object, gpointer user_
 static void
 on_interface_added(GDBusObjectManager *manager, GDBusObject *object, GDBusInterface *interface,
 		   gpointer user_data)
+{
+	emit_for_interface(user_data, interface);
+}
+
+/* A device or adapter that went away (InterfacesRemoved) changes the state and the list of
+ * discovered watches as much as a new one: the manager no longer holds it when this runs. */
+static void
+on_interface_removed(GDBusObjectManager *manager, GDBusObject *object, GDBusInterface *interface,
+		     gpointer user_data)
 {
 	emit_for_interface(user_data, interface);
 }
@@ -79,6 +104,7 @@ manager_ready(GObject *source, GAsyncResult *result, gpointer user_data)
 	}
 	if (manager == NULL) {
 		wb_warning("cannot follow BlueZ: %s", error->message);
+		settle(self);
 		return;
 	}
 	g_clear_object(&self->cancellable);
@@ -86,10 +112,14 @@ manager_ready(GObject *source, GAsyncResult *result, gpointer user_data)
 	g_signal_connect_object(manager, "object-added", G_CALLBACK(on_object_added), self, 0);
 	g_signal_connect_object(manager, "interface-added", G_CALLBACK(on_interface_added), self,
 				0);
+	g_signal_connect_object(manager, "object-removed", G_CALLBACK(on_object_added), self, 0);
+	g_signal_connect_object(manager, "interface-removed", G_CALLBACK(on_interface_removed),
+				self, 0);
 	g_signal_connect_object(manager, "interface-proxy-properties-changed",
 				G_CALLBACK(on_properties_changed), self, 0);
 	wb_debug("BlueZ is on the bus");
 	g_signal_emit(self, signals[SIGNAL_AVAILABLE_CHANGED], 0, TRUE);
+	settle(self);
 }
 
 static void
@@ -129,6 +159,21 @@ on_bluez_vanished(GDBusConnection *connection, const gchar *name, gpointer user_
 		wb_debug("BlueZ left the bus");
 		g_signal_emit(self, signals[SIGNAL_AVAILABLE_CHANGED], 0, FALSE);
 	}
+	settle(self);
+}
+
+/**
+ * wb_bluez_client_is_settled:
+ * @self: a #WbBluezClient
+ *
+ * Returns: whether the client knows, since it was created, if org.bluez is on the bus (and
+ * has its objects if it is); before that, "not available" means "not known yet"
+ */
+gboolean
+wb_bluez_client_is_settled(WbBluezClient *self)
+{
+	g_return_val_if_fail(WB_IS_BLUEZ_CLIENT(self), FALSE);
+	return self->settled;
 }
 
 /**
@@ -320,6 +365,15 @@ wb_bluez_client_class_init(WbBluezClientClass *klass)
 	 * @self: the client
 	 * @adapter: an adapter that appeared or whose properties changed (e.g. Powered)
 	 */
+	/**
+	 * WbBluezClient::settled:
+	 * @self: the client
+	 *
+	 * Emitted once, when the client first knows whether org.bluez is there.
+	 */
+	signals[SIGNAL_SETTLED] =
+		g_signal_new("settled", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+			     NULL, G_TYPE_NONE, 0);
 	signals[SIGNAL_ADAPTER_CHANGED] =
 		g_signal_new("adapter-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
 			     NULL, NULL, NULL, G_TYPE_NONE, 1, WB_BLUEZ_TYPE_ADAPTER1);

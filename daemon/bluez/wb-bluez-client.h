@@ -16,6 +16,7 @@ G_DECLARE_FINAL_TYPE(WbBluezClient, wb_bluez_client, WB, BLUEZ_CLIENT, GObject)
 WbBluezClient *wb_bluez_client_new(GDBusConnection *connection);
 GDBusConnection *wb_bluez_client_get_connection(WbBluezClient *self);
 gboolean wb_bluez_client_is_available(WbBluezClient *self);
+gboolean wb_bluez_client_is_settled(WbBluezClient *self);
 GDBusObjectManager *wb_bluez_client_get_manager(WbBluezClient *self);
 WbBluezAdapter1 *wb_bluez_client_get_adapter(WbBluezClient *self);
 WbBluezDevice1 *wb_bluez_client_find_device(WbBluezClient *self, const gchar *address);

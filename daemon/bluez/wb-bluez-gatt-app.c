@@ -34,6 +34,7 @@ struct _WbBluezGattApp {
 	WbBluezGattCharacteristic1 *dummy_chr;
 	gboolean registered;
 	guint bluez_watch;
+	gchar *bluez_owner; /* the unique name owning org.bluez, NULL while it is away */
 	/* AcquireWrite: our end of the socket bluetoothd writes the watch's packets to */
 	gint write_fd;
 	guint write_source;
@@ -64,6 +65,26 @@ meta_value(void)
 	return bytes_variant(meta, sizeof(meta));
 }
 
+/* Only bluetoothd may call the application: anyone on the system bus can reach our objects,
+ * and a write is a packet from the watch. */
+static gboolean
+check_sender(WbBluezGattApp *self, GDBusMethodInvocation *invocation)
+{
+	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
+
+	if (self->bluez_owner != NULL && g_strcmp0(sender, self->bluez_owner) == 0)
+		return TRUE;
+	wb_message("%s.%s on %s from %s, not from bluetoothd (%s): rejected",
+		   g_dbus_method_invocation_get_interface_name(invocation),
+		   g_dbus_method_invocation_get_method_name(invocation),
+		   g_dbus_method_invocation_get_object_path(invocation),
+		   sender != NULL ? sender : "(no sender)",
+		   self->bluez_owner != NULL ? self->bluez_owner : "not on the bus");
+	g_dbus_method_invocation_return_dbus_error(invocation, "org.bluez.Error.NotAuthorized",
+						   "Only bluetoothd may call this");
+	return FALSE;
+}
+
 /* gatt-api.txt: ReadValue may carry "offset"; a long read continues from it. */
 static gboolean
 on_read_value(WbBluezGattCharacteristic1 *chr, GDBusMethodInvocation *invocation, GVariant *options,
@@ -74,6 +95,9 @@ on_read_value(WbBluezGattCharacteristic1 *chr, GDBusMethodInvocation *invocation
 	const guint8 *data;
 	guint16 offset = 0;
 	gsize len;
+
+	if (!check_sender(self, invocation))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
 
 	if (chr == self->meta_chr)
 		value = g_variant_ref_sink(meta_value());
@@ -104,6 +128,9 @@ on_write_value(WbBluezGattCharacteristic1 *chr, GDBusMethodInvocation *invocatio
 	guint16 mtu = 0;
 	guint16 offset = 0;
 	gsize len;
+
+	if (!check_sender(self, invocation))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
 
 	if (chr != self->data_chr) {
 		g_dbus_method_invocation_return_dbus_error(invocation,
@@ -142,6 +169,9 @@ on_start_notify(WbBluezGattCharacteristic1 *chr, GDBusMethodInvocation *invocati
 	WbBluezGattApp *self = user_data;
 	gboolean was = wb_bluez_gatt_characteristic1_get_notifying(chr);
 
+	if (!check_sender(self, invocation))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+
 	if (chr != self->data_chr) {
 		g_dbus_method_invocation_return_dbus_error(invocation,
 							   "org.bluez.Error.NotSupported",
@@ -163,6 +193,9 @@ on_stop_notify(WbBluezGattCharacteristic1 *chr, GDBusMethodInvocation *invocatio
 {
 	WbBluezGattApp *self = user_data;
 	gboolean was = wb_bluez_gatt_characteristic1_get_notifying(chr);
+
+	if (!check_sender(self, invocation))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
 
 	if (chr != self->data_chr) {
 		g_dbus_method_invocation_return_dbus_error(invocation,
@@ -247,6 +280,9 @@ on_acquire_write(WbBluezGattCharacteristic1 *chr, GDBusMethodInvocation *invocat
 	guint16 mtu = 0;
 	gint fds[2];
 
+	if (!check_sender(self, invocation))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+
 	if (chr != self->data_chr) {
 		g_dbus_method_invocation_return_dbus_error(invocation,
 							   "org.bluez.Error.NotSupported",
@@ -319,11 +355,23 @@ export_characteristic(WbBluezGattApp *self, const gchar *path, const gchar *serv
 	return chr;
 }
 
+static void
+on_bluez_appeared(GDBusConnection *connection, const gchar *name, const gchar *owner,
+		  gpointer user_data)
+{
+	WbBluezGattApp *self = user_data;
+
+	g_free(self->bluez_owner);
+	self->bluez_owner = g_strdup(owner);
+}
+
 /* bluetoothd forgets applications when it exits: register again when it is back. */
 static void
 on_bluez_vanished(GDBusConnection *connection, const gchar *name, gpointer user_data)
 {
 	WbBluezGattApp *self = user_data;
+
+	g_clear_pointer(&self->bluez_owner, g_free);
 
 	if (self->registered)
 		wb_debug("BlueZ left the bus: GATT application %s is no longer registered",
@@ -383,9 +431,9 @@ wb_bluez_gatt_app_new(GDBusConnection *connection, const gchar *path)
 	self->dummy_chr = export_characteristic(self, chr, svc1, WB_BLUEZ_DUMMY_UUID, read_flags);
 
 	g_dbus_object_manager_server_set_connection(self->manager, connection);
-	self->bluez_watch = g_bus_watch_name_on_connection(connection, "org.bluez",
-							   G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
-							   on_bluez_vanished, self, NULL);
+	self->bluez_watch = g_bus_watch_name_on_connection(
+		connection, "org.bluez", G_BUS_NAME_WATCHER_FLAGS_NONE, on_bluez_appeared,
+		on_bluez_vanished, self, NULL);
 	return self;
 }
 
@@ -553,6 +601,7 @@ wb_bluez_gatt_app_get_notifying(WbBluezGattApp *self)
 gboolean
 wb_bluez_gatt_app_notify(WbBluezGattApp *self, GBytes *packet, GError **error)
 {
+	GVariantBuilder changed;
 	const guint8 *data;
 	gsize len;
 
@@ -570,9 +619,16 @@ wb_bluez_gatt_app_notify(WbBluezGattApp *self, GBytes *packet, GError **error)
 				    "the watch has not subscribed to PPoGATT notifications");
 		return FALSE;
 	}
-	wb_bluez_gatt_characteristic1_set_value(self->data_chr, bytes_variant(data, len));
-	g_dbus_interface_skeleton_flush(G_DBUS_INTERFACE_SKELETON(self->data_chr));
-	return TRUE;
+	/* PropertiesChanged by hand, one per packet: the generated setter sends nothing when the
+	 * value equals the previous one, and PPoGATT repeats packets on purpose (a go-back-N
+	 * resend of the only packet in flight, a repeated Ack) */
+	g_variant_builder_init(&changed, G_VARIANT_TYPE("a{sv}"));
+	g_variant_builder_add(&changed, "{sv}", "Value", bytes_variant(data, len));
+	return g_dbus_connection_emit_signal(
+		self->connection, NULL,
+		g_dbus_interface_skeleton_get_object_path(G_DBUS_INTERFACE_SKELETON(self->data_chr)),
+		"org.freedesktop.DBus.Properties", "PropertiesChanged",
+		g_variant_new("(sa{sv}as)", "org.bluez.GattCharacteristic1", &changed, NULL), error);
 }
 
 static void
@@ -600,6 +656,7 @@ wb_bluez_gatt_app_finalize(GObject *object)
 
 	g_free(self->path);
 	g_free(self->adapter_path);
+	g_free(self->bluez_owner);
 	G_OBJECT_CLASS(wb_bluez_gatt_app_parent_class)->finalize(object);
 }
 

@@ -135,6 +135,20 @@ wb_link_ble_get_rx_window(WbLinkBle *self)
 	return self->ppogatt != NULL ? wb_ppogatt_get_rx_window(self->ppogatt) : 0;
 }
 
+/**
+ * wb_link_ble_is_listening:
+ * @self: a #WbLinkBle
+ *
+ * Returns: whether the link is closed to its owner but still follows the watch, so that the
+ * watch's next PPoGATT session completes a new wb_link_open_async() (after a reset)
+ */
+gboolean
+wb_link_ble_is_listening(WbLinkBle *self)
+{
+	g_return_val_if_fail(WB_IS_LINK_BLE(self), FALSE);
+	return self->ppogatt != NULL && !wb_link_is_open(WB_LINK(self));
+}
+
 /* ---- timer ---------------------------------------------------------------------------------- */
 
 static gboolean

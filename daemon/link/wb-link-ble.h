@@ -18,5 +18,6 @@ gsize wb_link_ble_get_max_payload(WbLinkBle *self);
 guint8 wb_link_ble_get_version(WbLinkBle *self);
 guint8 wb_link_ble_get_tx_window(WbLinkBle *self);
 guint8 wb_link_ble_get_rx_window(WbLinkBle *self);
+gboolean wb_link_ble_is_listening(WbLinkBle *self);
 
 G_END_DECLS

@@ -106,7 +106,8 @@ class WbTestCase(unittest.TestCase):
             "G_MESSAGES_DEBUG": "all",
             "NO_COLOR": "1",
         })
-        self.env.pop("DBUS_SYSTEM_BUS_ADDRESS", None)
+        # hermetic: no test talks to the machine's system bus (Bluetooth tests start their own)
+        self.env["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=" + os.path.join(self.tmp, "no-system-bus")
         self.bus = Gio.DBusConnection.new_for_address_sync(
             self.bus_address,
             Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
