@@ -626,9 +626,11 @@ wb_bluez_gatt_app_notify(WbBluezGattApp *self, GBytes *packet, GError **error)
 	g_variant_builder_add(&changed, "{sv}", "Value", bytes_variant(data, len));
 	return g_dbus_connection_emit_signal(
 		self->connection, NULL,
-		g_dbus_interface_skeleton_get_object_path(G_DBUS_INTERFACE_SKELETON(self->data_chr)),
+		g_dbus_interface_skeleton_get_object_path(
+			G_DBUS_INTERFACE_SKELETON(self->data_chr)),
 		"org.freedesktop.DBus.Properties", "PropertiesChanged",
-		g_variant_new("(sa{sv}as)", "org.bluez.GattCharacteristic1", &changed, NULL), error);
+		g_variant_new("(sa{sv}as)", "org.bluez.GattCharacteristic1", &changed, NULL),
+		error);
 }
 
 static void
