@@ -54,6 +54,8 @@ static guint signals[N_SIGNALS];
 
 /* ------------------------------------------------------------------ connect operations */
 
+static void remember_socket(WbBluezProfile *self, const gchar *device, GSocket *socket);
+
 static void
 connect_op_free(ConnectOp *op)
 {
@@ -89,7 +91,7 @@ connect_op_finish(ConnectOp *op, GError *error)
 		GSocket *socket = g_steal_pointer(&op->socket);
 
 		wb_debug("SPP connected to %s", op->device);
-		g_hash_table_replace(self->sockets, g_strdup(op->device), g_object_ref(socket));
+		remember_socket(self, op->device, socket);
 		g_task_return_pointer(task, socket, g_object_unref);
 	}
 	connect_op_free(op);
