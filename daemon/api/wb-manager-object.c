@@ -175,7 +175,7 @@ scanner_vanished_cb(GDBusConnection *connection, const gchar *name, gpointer use
 static void
 discovery_started_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
-	g_autoptr(GDBusMethodInvocation) invocation = user_data;
+	GDBusMethodInvocation *invocation = user_data; /* completing it releases it */
 	WbManagerObject *self =
 		WB_MANAGER_OBJECT(g_dbus_method_invocation_get_user_data(invocation));
 	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
@@ -190,8 +190,7 @@ discovery_started_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 				    GUINT_TO_POINTER(g_bus_watch_name_on_connection(
 					    self->connection, sender, G_BUS_NAME_WATCHER_FLAGS_NONE,
 					    NULL, scanner_vanished_cb, self, NULL)));
-	wb_dbus_manager1_complete_start_discovery(WB_DBUS_MANAGER1(self),
-						  g_steal_pointer(&invocation));
+	wb_dbus_manager1_complete_start_discovery(WB_DBUS_MANAGER1(self), invocation);
 }
 
 static gboolean
@@ -202,7 +201,7 @@ handle_start_discovery(WbDBusManager1 *iface, GDBusMethodInvocation *invocation)
 
 	wb_bluetooth_start_discovery_async(wb_daemon_get_bluetooth(self->daemon),
 					   sender != NULL ? sender : "", NULL, discovery_started_cb,
-					   g_object_ref(invocation));
+					   invocation);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -223,7 +222,7 @@ handle_stop_discovery(WbDBusManager1 *iface, GDBusMethodInvocation *invocation)
 static void
 paired_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
-	g_autoptr(GDBusMethodInvocation) invocation = user_data;
+	GDBusMethodInvocation *invocation = user_data; /* completing it releases it */
 	WbManagerObject *self =
 		WB_MANAGER_OBJECT(g_dbus_method_invocation_get_user_data(invocation));
 	g_autoptr(GError) error = NULL;
@@ -240,7 +239,7 @@ paired_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 	}
 	watch = wb_daemon_add_bluetooth(self->daemon, address, transport, name);
 	path = wb_watch_object_path_for(watch);
-	wb_dbus_manager1_complete_pair(WB_DBUS_MANAGER1(self), g_steal_pointer(&invocation), path);
+	wb_dbus_manager1_complete_pair(WB_DBUS_MANAGER1(self), invocation, path);
 }
 
 static gboolean
@@ -250,7 +249,7 @@ handle_pair(WbDBusManager1 *iface, GDBusMethodInvocation *invocation, const gcha
 
 	g_object_set_data_full(G_OBJECT(invocation), "address", g_ascii_strup(address, -1), g_free);
 	wb_bluetooth_pair_async(wb_daemon_get_bluetooth(self->daemon), address, NULL, paired_cb,
-				g_object_ref(invocation));
+				invocation);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

@@ -33,6 +33,7 @@
 #define RESOLVE_TIMEOUT_S    20
 #define HANDSHAKE_TIMEOUT_S  15
 #define PAIR_TIMEOUT_MS      (65 * 1000)
+#define PAIR_RESOLVE_S       10
 
 struct _WbBluetooth {
 	GObject parent_instance;
@@ -45,6 +46,7 @@ struct _WbBluetooth {
 	gboolean app_pending;
 	gchar *app_error;
 	gchar *app_adapter;
+	gboolean app_error_transient; /* GattManager1 was not there yet: try at the next change */
 	gboolean profile_pending;
 	gchar *profile_error;
 	gboolean agent_registered;
@@ -54,6 +56,7 @@ struct _WbBluetooth {
 	GHashTable *discovery_owners; /* owner -> timeout source id */
 	gboolean discovering;
 	GVariant *discovered;
+	guint discovered_idle; /* one rebuild of Discovered for a burst of device changes */
 	GTask *pairing;        /* PairOp */
 	GHashTable *connected; /* addresses BlueZ says are connected */
 	GPtrArray *deferred;   /* Deferred calls made before the client settled */
@@ -321,6 +324,8 @@ app_registered_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 	g_autoptr(GError) error = NULL;
 
 	if (!wb_bluez_gatt_app_register_finish(WB_BLUEZ_GATT_APP(source), result, &error)) {
+		self->app_error_transient =
+			g_error_matches(error, WB_ERROR, WB_ERROR_NOT_SUPPORTED);
 		registration_failed(self, error, "the PPoGATT GATT application", &self->app_pending,
 				    &self->app_error);
 		return;
@@ -432,12 +437,19 @@ typedef struct {
 	gchar *transport;
 	gchar *name;
 	guint timeout_id;
+	guint resolve_id;      /* waiting for the watch's services before the trigger */
+	gulong device_handler; /* on the client, while waiting */
+	WbBluezClient *client;
 } PairOp;
 
 static void
 pair_op_free(PairOp *op)
 {
 	g_clear_handle_id(&op->timeout_id, g_source_remove);
+	g_clear_handle_id(&op->resolve_id, g_source_remove);
+	if (op->device_handler != 0)
+		g_signal_handler_disconnect(op->client, op->device_handler);
+	g_clear_object(&op->client);
 	g_free(op->address);
 	g_free(op->device_path);
 	g_free(op->transport);
@@ -955,6 +967,8 @@ wb_bluetooth_stop_discovery(WbBluetooth *self, const gchar *owner)
 
 /* ---- following BlueZ ------------------------------------------------------------------------- */
 
+static void pair_done(WbBluetooth *self, GError *error);
+
 static void
 on_available_changed(WbBluezClient *client, gboolean available, gpointer user_data)
 {
@@ -964,6 +978,10 @@ on_available_changed(WbBluezClient *client, gboolean available, gpointer user_da
 		ensure_registrations(self);
 	} else {
 		forget_registrations(self);
+		if (self->pairing != NULL)
+			pair_done(self,
+				  g_error_new_literal(WB_ERROR, WB_ERROR_BLUETOOTH_UNAVAILABLE,
+						      "bluetoothd went away while pairing"));
 		/* bluetoothd forgot every scan client with it */
 		g_hash_table_remove_all(self->discovery_owners);
 		g_hash_table_remove_all(self->connected);
@@ -977,9 +995,38 @@ static void
 on_adapter_changed(WbBluezClient *client, WbBluezAdapter1 *adapter, gpointer user_data)
 {
 	WbBluetooth *self = user_data;
+	GDBusObjectManager *manager = wb_bluez_client_get_manager(self->client);
+	g_autoptr(GDBusInterface) still = NULL;
 
+	/* the adapter our application was registered on went away (unplugged, or re-created at
+	 * the same path): bluetoothd dropped the registration with it */
+	if (self->app_adapter != NULL && manager != NULL)
+		still = g_dbus_object_manager_get_interface(manager, self->app_adapter,
+							    "org.bluez.Adapter1");
+	if (self->app_adapter != NULL && still == NULL && !self->app_pending) {
+		wb_debug("adapter %s is gone", self->app_adapter);
+		if (wb_bluez_gatt_app_is_registered(self->app))
+			wb_bluez_gatt_app_unregister(self->app);
+		g_clear_pointer(&self->app_error, g_free);
+		g_clear_pointer(&self->app_adapter, g_free);
+	}
+	/* an adapter whose GattManager1 was not exported yet when we asked: ask again */
+	if (self->app_error_transient && !self->app_pending) {
+		self->app_error_transient = FALSE;
+		g_clear_pointer(&self->app_error, g_free);
+	}
 	update_state(self);
 	ensure_registrations(self);
+}
+
+static gboolean
+discovered_idle_cb(gpointer user_data)
+{
+	WbBluetooth *self = user_data;
+
+	self->discovered_idle = 0;
+	update_discovered(self);
+	return G_SOURCE_REMOVE;
 }
 
 static void
@@ -988,7 +1035,9 @@ on_device_changed(WbBluezClient *client, WbBluezDevice1 *device, gpointer user_d
 	WbBluetooth *self = user_data;
 	const gchar *address = wb_bluez_device1_get_address(device);
 
-	update_discovered(self);
+	/* a scan can bring hundreds of devices at once: rebuild the list once per burst */
+	if (self->discovered_idle == 0)
+		self->discovered_idle = g_idle_add(discovered_idle_cb, self);
 	if (!wb_bluetooth_address_is_valid(address))
 		return;
 	/* the watch connected to us by itself (or through another tool): a good moment to open
@@ -1548,6 +1597,11 @@ pair_done(WbBluetooth *self, GError *error)
 	PairOp *op = g_task_get_task_data(task);
 
 	g_clear_handle_id(&op->timeout_id, g_source_remove);
+	g_clear_handle_id(&op->resolve_id, g_source_remove);
+	if (op->device_handler != 0) {
+		g_signal_handler_disconnect(op->client, op->device_handler);
+		op->device_handler = 0;
+	}
 	if (error != NULL) {
 		wb_info("pairing with %s failed: %s", op->address, error->message);
 		g_task_return_error(task, error);
@@ -1651,6 +1705,60 @@ write_trigger(WbBluetooth *self)
 }
 
 static void
+stop_waiting_services(PairOp *op)
+{
+	g_clear_handle_id(&op->resolve_id, g_source_remove);
+	if (op->device_handler != 0) {
+		g_signal_handler_disconnect(op->client, op->device_handler);
+		op->device_handler = 0;
+	}
+}
+
+static void
+pair_device_changed(WbBluezClient *client, WbBluezDevice1 *device, gpointer user_data)
+{
+	WbBluetooth *self = user_data;
+	PairOp *op = g_task_get_task_data(self->pairing);
+
+	if (g_strcmp0(g_dbus_proxy_get_object_path(G_DBUS_PROXY(device)), op->device_path) != 0 ||
+	    !wb_bluez_device_is_ready(device))
+		return;
+	stop_waiting_services(op);
+	write_trigger(self);
+}
+
+static gboolean
+pair_resolve_timeout_cb(gpointer user_data)
+{
+	WbBluetooth *self = user_data;
+	PairOp *op = g_task_get_task_data(self->pairing);
+
+	op->resolve_id = 0;
+	stop_waiting_services(op);
+	/* pair without the trigger: the watch may still ask for security itself */
+	call_pair(self);
+	return G_SOURCE_REMOVE;
+}
+
+/* The pairing trigger is a characteristic of the watch: wait until BlueZ has resolved the
+ * watch's services (device-api.txt ServicesResolved), at most PAIR_RESOLVE_S. */
+static void
+wait_services(WbBluetooth *self)
+{
+	PairOp *op = g_task_get_task_data(self->pairing);
+	g_autoptr(WbBluezDevice1) device = wb_bluez_client_find_device(self->client, op->address);
+
+	if (device == NULL || wb_bluez_device_is_ready(device)) {
+		write_trigger(self);
+		return;
+	}
+	op->client = g_object_ref(self->client);
+	op->device_handler = g_signal_connect(self->client, "device-changed",
+					      G_CALLBACK(pair_device_changed), self);
+	op->resolve_id = g_timeout_add_seconds(PAIR_RESOLVE_S, pair_resolve_timeout_cb, self);
+}
+
+static void
 pair_connect_done(GObject *source, GAsyncResult *result, gpointer user_data)
 {
 	g_autoptr(WbBluetooth) self = user_data;
@@ -1666,7 +1774,7 @@ pair_connect_done(GObject *source, GAsyncResult *result, gpointer user_data)
 		call_pair(self);
 		return;
 	}
-	write_trigger(self);
+	wait_services(self);
 }
 
 static gboolean
@@ -1746,7 +1854,7 @@ wb_bluetooth_pair_async(WbBluetooth *self, const gchar *address, GCancellable *c
 	} else if (g_str_equal(op->transport, "rfcomm")) {
 		call_pair(self);
 	} else if (wb_bluez_device1_get_connected(device)) {
-		write_trigger(self);
+		wait_services(self);
 	} else {
 		g_dbus_connection_call(self->bus, "org.bluez", op->device_path, "org.bluez.Device1",
 				       "Connect", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
@@ -2120,6 +2228,7 @@ wb_bluetooth_dispose(GObject *object)
 	g_clear_object(&self->app);
 	g_clear_object(&self->profile);
 	g_clear_object(&self->client);
+	g_clear_handle_id(&self->discovered_idle, g_source_remove);
 	g_clear_pointer(&self->discovered, g_variant_unref);
 	g_clear_object(&self->bus);
 	G_OBJECT_CLASS(wb_bluetooth_parent_class)->dispose(object);

@@ -481,7 +481,12 @@ register_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 			g_task_return_boolean(task, TRUE);
 			return;
 		}
-		g_task_return_new_error(task, WB_ERROR, WB_ERROR_FAILED,
+		/* NOT_SUPPORTED: the adapter has no GattManager1 (yet) */
+		g_task_return_new_error(task, WB_ERROR,
+					g_str_has_prefix(remote != NULL ? remote : "",
+							 "org.freedesktop.DBus.Error.Unknown")
+						? WB_ERROR_NOT_SUPPORTED
+						: WB_ERROR_FAILED,
 					"BlueZ refused the GATT application: %s", error->message);
 		return;
 	}

@@ -729,6 +729,8 @@ on_cancelled(GCancellable *cancellable, gpointer user_data)
 static void
 teardown(WbLinkBleClient *self, const GError *error, gboolean emit)
 {
+	/* "closed" handlers may drop the owner's reference (not from dispose: emit is FALSE) */
+	g_autoptr(GObject) keep = emit ? g_object_ref(G_OBJECT(self)) : NULL;
 	g_autoptr(GError) cancelled = NULL;
 	gboolean was_running = self->running;
 

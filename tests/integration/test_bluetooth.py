@@ -54,8 +54,17 @@ class BluetoothTestCase(WbTestCase):
                                   lambda *a: self.confirmations.append(a[5].unpack()))
 
     def tearDown(self):
-        if self.daemon is not None and self.daemon.poll() is None:
-            self.stop_daemon()
+        try:
+            if self.daemon is not None and self.daemon.poll() is None:
+                self.stop_daemon()
+        except AssertionError:
+            self.dump_logs()
+            raise
+        finally:
+            self.stop_system_bus()
+            super().tearDown()
+
+    def stop_system_bus(self):
         if self.mock.poll() is None:
             self.mock.terminate()
             self.mock.wait(timeout=10)
@@ -68,7 +77,6 @@ class BluetoothTestCase(WbTestCase):
         if failed:
             with open(os.path.join(self.tmp, "mock-bluez.log"), errors="replace") as f:
                 print("---- mock-bluez log ----\n" + f.read()[-8000:])
-        super().tearDown()
 
     # ---- the mock ----
     def sys_has_owner(self, name):

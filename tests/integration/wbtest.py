@@ -156,7 +156,7 @@ class WbTestCase(unittest.TestCase):
         cmd = [DAEMON, "-v", *args]
         if os.environ.get("WB_VALGRIND"):
             cmd = ["valgrind", "--leak-check=full", "--show-leak-kinds=definite",
-                   "--errors-for-leak-kinds=definite", "--error-exitcode=99",
+                   "--errors-for-leak-kinds=definite", "--error-exitcode=99", "--num-callers=40",
                    "--suppressions=" + os.path.join(os.path.dirname(__file__), "valgrind.supp"),
                    *cmd]
         self.daemon = subprocess.Popen(cmd, env=self.env, stdout=log, stderr=subprocess.STDOUT)
