@@ -2123,17 +2123,25 @@ wb_bluetooth_doctor(WbBluetooth *self, const gchar *const *known_addresses)
 		g_autofree gchar *check = g_strconcat("bond:", known_addresses[i], NULL);
 		g_autofree gchar *fix = g_strdup_printf("wearctl forget %s, then wearctl pair %s",
 							known_addresses[i], known_addresses[i]);
+		g_autofree gchar *finding = NULL;
+		const gchar *address = known_addresses[i];
 
-		if (device == NULL)
-			add_finding(&b, check, "error", "BlueZ does not know this watch any more",
-				    fix);
-		else if (!wb_bluez_device1_get_paired(device))
-			add_finding(&b, check, "error", "BlueZ has no bond with this watch", fix);
-		else if (!wb_bluez_device1_get_trusted(device))
-			add_finding(&b, check, "warning", "paired but not trusted",
-				    "bluetoothctl trust the watch's address");
-		else
-			add_finding(&b, check, "ok", "paired and trusted", NULL);
+		if (device == NULL) {
+			finding = g_strdup_printf("%s: BlueZ does not know this watch any more",
+						  address);
+			add_finding(&b, check, "error", finding, fix);
+		} else if (!wb_bluez_device1_get_paired(device)) {
+			finding = g_strdup_printf("%s: BlueZ has no bond with this watch", address);
+			add_finding(&b, check, "error", finding, fix);
+		} else if (!wb_bluez_device1_get_trusted(device)) {
+			finding = g_strdup_printf("%s: paired but not trusted", address);
+			g_free(fix);
+			fix = g_strdup_printf("bluetoothctl trust %s", address);
+			add_finding(&b, check, "warning", finding, fix);
+		} else {
+			finding = g_strdup_printf("%s: paired and trusted", address);
+			add_finding(&b, check, "ok", finding, NULL);
+		}
 	}
 	return g_variant_ref_sink(g_variant_builder_end(&b));
 }

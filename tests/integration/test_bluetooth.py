@@ -153,7 +153,8 @@ class BluetoothTest(BluetoothTestCase):
         entry = [d for d in self.manager("Discovered") if d[0] == WATCH_ADDR][0]
         ident = self.watch_control("state")
         self.assertEqual(entry[1], "Pebble 3456")
-        self.assertEqual(entry[2], ident["identity"]["model"] if "identity" in ident else entry[2])
+        # the model comes from the hardware platform in the manufacturer data (§10.3)
+        self.assertEqual(entry[2], ident["identity"]["model"])
         self.assertLess(entry[3], 0)
         self.assertFalse(entry[4])
 
@@ -381,6 +382,56 @@ class BluetoothTest(BluetoothTestCase):
         self.assertEqual(self.prop(path, "State"), "disconnected")
         self.call(path, WATCH, "Connect")
         self.wait_connected(path, timeout=20)
+
+
+class WearctlBluetoothTest(BluetoothTestCase):
+    """wearctl's Bluetooth commands against the real daemon and the mock."""
+
+    def test_scan_pair_status_doctor(self):
+        self.start_daemon()
+        r = self.wearctl("--json", "scan", "--timeout", "1")
+        found = json.loads(r.stdout)["discovered"]
+        self.assertIn(WATCH_ADDR, [d["address"] for d in found])
+        self.assert_eventually(lambda: not self.manager("Discovering"),
+                               message="wearctl scan left the scan running")
+        r = self.wearctl("pair", WATCH_ADDR.lower())
+        self.assertIn("123456", r.stdout + r.stderr)
+        self.wait_connected(WATCH_PATH, timeout=30)
+        status = json.loads(self.wearctl("--json", "status").stdout)
+        text = json.dumps(status)
+        self.assertIn('"link_mode": "ppogatt"', text)
+        self.assertIn('"link_mtu": 185', text)
+        r = self.wearctl("status")
+        self.assertIn("ppogatt", r.stdout)
+        self.assertIn("MTU 185", r.stdout)
+        r = self.wearctl("doctor")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn(WATCH_ADDR + ": paired and trusted", r.stdout)
+        # an error finding makes doctor fail, with the fix on the line
+        self.knob("SetPowered", "b", False)
+        self.assert_eventually(lambda: self.manager("Bluetooth") == "off")
+        r = self.wearctl("doctor", check=False)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("power on", r.stdout)
+        # connect by address goes to the known watch
+        self.knob("SetPowered", "b", True)
+        self.call(WATCH_PATH, WATCH, "Disconnect")
+        self.wearctl("connect", WATCH_ADDR)
+        self.wait_connected(WATCH_PATH, timeout=30)
+        # forget by address removes the watch and the bond
+        self.wearctl("forget", WATCH_ADDR)
+        self.assertEqual(self.manager("Watches"), [])
+
+    def test_pair_rejected_exit_code(self):
+        self.start_daemon()
+        self.scan()
+        self.knob("RejectPairing", "b", True)
+        r = self.wearctl("pair", WATCH_ADDR, check=False)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("rejected", (r.stdout + r.stderr).lower())
+        r = self.wearctl("pair", "00:11:22:33:44:55", check=False)
+        self.assertEqual(r.returncode, 3, r.stdout + r.stderr)
+        self.assertIn("wearctl scan", r.stdout + r.stderr)
 
 
 class ReversedModeTest(BluetoothTestCase):
