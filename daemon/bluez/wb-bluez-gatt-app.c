@@ -38,6 +38,8 @@ struct _WbBluezGattApp {
 	/* AcquireWrite: our end of the socket bluetoothd writes the watch's packets to */
 	gint write_fd;
 	guint write_source;
+	gint notify_fd; /* AcquireNotify: one datagram per notification, -1 if not acquired */
+	guint notify_source;
 	gchar *write_device;
 	guint write_mtu;
 };
@@ -213,6 +215,105 @@ on_stop_notify(WbBluezGattCharacteristic1 *chr, GDBusMethodInvocation *invocatio
 }
 
 static void
+release_notify(WbBluezGattApp *self)
+{
+	gboolean was = self->notify_fd >= 0;
+
+	g_clear_handle_id(&self->notify_source, g_source_remove);
+	if (self->notify_fd >= 0) {
+		(void)close(self->notify_fd);
+		self->notify_fd = -1;
+	}
+	if (self->data_chr != NULL &&
+	    wb_bluez_gatt_characteristic1_get_notify_acquired(self->data_chr)) {
+		wb_bluez_gatt_characteristic1_set_notify_acquired(self->data_chr, FALSE);
+		g_dbus_interface_skeleton_flush(G_DBUS_INTERFACE_SKELETON(self->data_chr));
+	}
+	if (was && self->data_chr != NULL &&
+	    !wb_bluez_gatt_characteristic1_get_notifying(self->data_chr))
+		g_signal_emit(self, signals[SIGNAL_NOTIFYING_CHANGED], 0, FALSE);
+}
+
+/* bluetoothd closes the AcquireNotify socket when the watch unsubscribes or disconnects */
+static gboolean
+on_notify_fd(gint fd, GIOCondition condition, gpointer user_data)
+{
+	WbBluezGattApp *self = user_data;
+	g_autoptr(GObject) keep = g_object_ref(G_OBJECT(self)); /* handlers may drop theirs */
+
+	wb_debug("AcquireNotify socket closed");
+	self->notify_source = 0;
+	release_notify(self);
+	return G_SOURCE_REMOVE;
+}
+
+/* A connected pair of SEQPACKET sockets; @out_list gets the peer's end. */
+static gint
+socket_for_bluez(GUnixFDList **out_list, GError **error)
+{
+	g_autoptr(GUnixFDList) list = NULL;
+	gint fds[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) < 0) {
+		g_set_error_literal(error, G_IO_ERROR, g_io_error_from_errno(errno),
+				    g_strerror(errno));
+		return -1;
+	}
+	list = g_unix_fd_list_new();
+	if (g_unix_fd_list_append(list, fds[1], error) < 0) {
+		(void)close(fds[0]);
+		(void)close(fds[1]);
+		return -1;
+	}
+	(void)close(fds[1]); /* the list holds a duplicate */
+	*out_list = g_steal_pointer(&list);
+	return fds[0];
+}
+
+/* gatt-api.txt AcquireNotify (server): with NotifyAcquired exposed, bluetoothd asks for a
+ * socket when the watch subscribes; every datagram we send on it is one notification. */
+static gboolean
+on_acquire_notify(WbBluezGattCharacteristic1 *chr, GDBusMethodInvocation *invocation,
+		  GUnixFDList *fd_list, GVariant *options, gpointer user_data)
+{
+	WbBluezGattApp *self = user_data;
+	g_autoptr(GUnixFDList) out_fds = NULL;
+	g_autoptr(GError) error = NULL;
+	gboolean was = wb_bluez_gatt_app_get_notifying(self);
+	guint16 mtu = 0;
+	gint fd;
+
+	if (!check_sender(self, invocation))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	if (chr != self->data_chr) {
+		g_dbus_method_invocation_return_dbus_error(invocation,
+							   "org.bluez.Error.NotSupported",
+							   "the characteristic does not notify");
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	(void)g_variant_lookup(options, "mtu", "q", &mtu);
+	fd = socket_for_bluez(&out_fds, &error);
+	if (fd < 0) {
+		g_dbus_method_invocation_return_dbus_error(invocation, "org.bluez.Error.Failed",
+							   error->message);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	g_clear_handle_id(&self->notify_source, g_source_remove);
+	if (self->notify_fd >= 0)
+		(void)close(self->notify_fd);
+	self->notify_fd = fd;
+	self->notify_source =
+		g_unix_fd_add(self->notify_fd, G_IO_HUP | G_IO_ERR, on_notify_fd, self);
+	wb_bluez_gatt_characteristic1_set_notify_acquired(chr, TRUE);
+	g_dbus_interface_skeleton_flush(G_DBUS_INTERFACE_SKELETON(chr));
+	wb_bluez_gatt_characteristic1_complete_acquire_notify(chr, invocation, out_fds,
+							      g_variant_new_handle(0), mtu);
+	if (!was)
+		g_signal_emit(self, signals[SIGNAL_NOTIFYING_CHANGED], 0, TRUE);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
 release_write(WbBluezGattApp *self)
 {
 	g_clear_handle_id(&self->write_source, g_source_remove);
@@ -278,7 +379,7 @@ on_acquire_write(WbBluezGattCharacteristic1 *chr, GDBusMethodInvocation *invocat
 	g_autoptr(GError) error = NULL;
 	const gchar *device = NULL;
 	guint16 mtu = 0;
-	gint fds[2];
+	gint fd;
 
 	if (!check_sender(self, invocation))
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
@@ -291,22 +392,14 @@ on_acquire_write(WbBluezGattCharacteristic1 *chr, GDBusMethodInvocation *invocat
 	}
 	(void)g_variant_lookup(options, "device", "&o", &device);
 	(void)g_variant_lookup(options, "mtu", "q", &mtu);
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) < 0) {
-		g_dbus_method_invocation_return_dbus_error(invocation, "org.bluez.Error.Failed",
-							   g_strerror(errno));
-		return G_DBUS_METHOD_INVOCATION_HANDLED;
-	}
-	out_fds = g_unix_fd_list_new();
-	if (g_unix_fd_list_append(out_fds, fds[1], &error) < 0) {
-		(void)close(fds[0]);
-		(void)close(fds[1]);
+	fd = socket_for_bluez(&out_fds, &error);
+	if (fd < 0) {
 		g_dbus_method_invocation_return_dbus_error(invocation, "org.bluez.Error.Failed",
 							   error->message);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
-	(void)close(fds[1]); /* the list holds a duplicate */
 	release_write(self);
-	self->write_fd = fds[0];
+	self->write_fd = fd;
 	self->write_device = g_strdup(device != NULL ? device : "");
 	self->write_mtu = mtu;
 	self->write_source =
@@ -344,12 +437,15 @@ export_characteristic(WbBluezGattApp *self, const gchar *path, const gchar *serv
 	/* exposed on every characteristic (one interface); bluetoothd only acquires writable
 	 * ones */
 	wb_bluez_gatt_characteristic1_set_write_acquired(chr, FALSE);
+	wb_bluez_gatt_characteristic1_set_notify_acquired(chr, FALSE);
 	wb_bluez_gatt_characteristic1_set_value(chr, bytes_variant(NULL, 0));
 	g_signal_connect_object(chr, "handle-read-value", G_CALLBACK(on_read_value), self, 0);
 	g_signal_connect_object(chr, "handle-write-value", G_CALLBACK(on_write_value), self, 0);
 	g_signal_connect_object(chr, "handle-start-notify", G_CALLBACK(on_start_notify), self, 0);
 	g_signal_connect_object(chr, "handle-stop-notify", G_CALLBACK(on_stop_notify), self, 0);
 	g_signal_connect_object(chr, "handle-acquire-write", G_CALLBACK(on_acquire_write), self, 0);
+	g_signal_connect_object(chr, "handle-acquire-notify", G_CALLBACK(on_acquire_notify), self,
+				0);
 	wb_bluez_object_skeleton_set_gatt_characteristic1(object, chr);
 	g_dbus_object_manager_server_export(self->manager, G_DBUS_OBJECT_SKELETON(object));
 	return chr;
@@ -378,6 +474,7 @@ on_bluez_vanished(GDBusConnection *connection, const gchar *name, gpointer user_
 			 self->path);
 	self->registered = FALSE;
 	release_write(self);
+	release_notify(self);
 	if (wb_bluez_gatt_characteristic1_get_notifying(self->data_chr)) {
 		wb_bluez_gatt_characteristic1_set_notifying(self->data_chr, FALSE);
 		g_dbus_interface_skeleton_flush(G_DBUS_INTERFACE_SKELETON(self->data_chr));
@@ -586,7 +683,7 @@ gboolean
 wb_bluez_gatt_app_get_notifying(WbBluezGattApp *self)
 {
 	g_return_val_if_fail(WB_IS_BLUEZ_GATT_APP(self), FALSE);
-	return wb_bluez_gatt_characteristic1_get_notifying(self->data_chr);
+	return wb_bluez_gatt_characteristic1_get_notifying(self->data_chr) || self->notify_fd >= 0;
 }
 
 /**
@@ -619,6 +716,20 @@ wb_bluez_gatt_app_notify(WbBluezGattApp *self, GBytes *packet, GError **error)
 			    "a notification carries 1 to %d bytes, not %zu", MAX_VALUE, len);
 		return FALSE;
 	}
+	if (self->notify_fd >= 0) {
+		ssize_t n;
+
+		do
+			n = send(self->notify_fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		while (n < 0 && errno == EINTR);
+		if (n < 0) {
+			/* a full socket drops this packet; PPoGATT sends it again */
+			g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno),
+				    "AcquireNotify socket: %s", g_strerror(errno));
+			return FALSE;
+		}
+		return TRUE;
+	}
 	if (!wb_bluez_gatt_characteristic1_get_notifying(self->data_chr)) {
 		g_set_error_literal(error, WB_ERROR, WB_ERROR_NOT_CONNECTED,
 				    "the watch has not subscribed to PPoGATT notifications");
@@ -645,6 +756,11 @@ wb_bluez_gatt_app_dispose(GObject *object)
 
 	g_clear_handle_id(&self->bluez_watch, g_bus_unwatch_name);
 	release_write(self);
+	g_clear_handle_id(&self->notify_source, g_source_remove);
+	if (self->notify_fd >= 0) {
+		(void)close(self->notify_fd);
+		self->notify_fd = -1;
+	}
 	wb_bluez_gatt_app_unregister(self);
 	if (self->manager != NULL)
 		g_dbus_object_manager_server_set_connection(self->manager, NULL);
@@ -701,4 +817,5 @@ static void
 wb_bluez_gatt_app_init(WbBluezGattApp *self)
 {
 	self->write_fd = -1;
+	self->notify_fd = -1;
 }

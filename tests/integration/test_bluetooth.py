@@ -186,7 +186,11 @@ class BluetoothTest(BluetoothTestCase):
         self.assert_eventually(lambda: "over the air" in self.subtitles(),
                                message="the notification did not reach the watch")
         self.assertGreaterEqual(self.call(path, WATCH, "Ping", timeout=20000)[0], 0)
-        self.assertEqual(self.link_state()["connected"], True)
+        state = self.link_state()
+        self.assertEqual(state["connected"], True)
+        # bluetoothd's sockets carry the packets (AcquireNotify/AcquireWrite), not D-Bus calls
+        self.assertTrue(state["notify_fd"], state)
+        self.assertTrue(state["write_fd"], state)
 
     def test_scan_ends_with_its_caller(self):
         self.start_daemon()

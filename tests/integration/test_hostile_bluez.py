@@ -557,7 +557,7 @@ class HostileBluezTest(HostileBluezTestCase):
         for method in ("StartNotify", "StopNotify"):
             err, _ = self.as_bluez(meta, CHR, method, "")
             self.assertEqual(err, "org.bluez.Error.NotSupported")
-        # AcquireWrite with bad options still hands out a socket; AcquireNotify is not ours
+        # AcquireWrite with bad options still hands out a socket
         for options in ({"mtu": V("s", "x")}, {"device": V("i", 3), "mtu": V("q", 0)},
                         {"mtu": V("q", 65535), "link": V("u", 1)}):
             err, value = self.as_bluez(data, CHR, "AcquireWrite", "a{sv}", options)
@@ -565,8 +565,13 @@ class HostileBluezTest(HostileBluezTestCase):
             self.assertEqual(value[0], "fd")
         err, _ = self.as_bluez(meta, CHR, "AcquireWrite", "a{sv}", {})
         self.assertEqual(err, "org.bluez.Error.NotSupported")
-        err, _ = self.as_bluez(data, CHR, "AcquireNotify", "a{sv}", {})
-        self.assertEqual(err, "org.freedesktop.DBus.Error.UnknownMethod")
+        # AcquireNotify hands out a socket too (bad options ignored); not on the meta
+        for options in ({}, {"mtu": V("s", "x")}, {"mtu": V("q", 0), "link": V("u", 1)}):
+            err, value = self.as_bluez(data, CHR, "AcquireNotify", "a{sv}", options)
+            self.assertEqual(err, "", value)
+            self.assertEqual(value[0], "fd")
+        err, _ = self.as_bluez(meta, CHR, "AcquireNotify", "a{sv}", {})
+        self.assertEqual(err, "org.bluez.Error.NotSupported")
         # an impostor gets nothing
         denied = "org.bluez.Error.NotAuthorized"
         self.assertEqual(self.as_impostor(data, CHR, "WriteValue", "aya{sv}", b"\x01\x00", opts),
