@@ -313,6 +313,28 @@ class BluetoothTest(BluetoothTestCase):
             self.wait_connected(path, timeout=20)
         self.assertGreaterEqual(self.call(path, WATCH, "Ping", timeout=20000)[0], 0)
 
+    def test_drop_mid_transfer_is_a_reset_not_a_hang(self):
+        self.start_daemon()
+        path = self.pair()
+        server = NotificationServer(self)
+        self.addCleanup(server.stop)
+        # a slow link so that the drop lands while notifications are in flight
+        self.knob("SetPacketsPerInterval", "uu", 1, 30)
+        for i in range(40):
+            self.notify("burst %02d" % i)
+        self.assert_eventually(lambda: any(s.startswith("burst") for s in self.subtitles()),
+                               message="nothing arrived before the drop")
+        self.knob("DropLink")
+        before = len([s for s in self.subtitles() if s.startswith("burst")])
+        self.assertLess(before, 40, "the drop came after the transfer")
+        self.assert_eventually(lambda: not self.prop(path, "Connected"))
+        self.knob("SetPacketsPerInterval", "uu", 0, 0)
+        self.wait_connected(path, timeout=30)
+        self.assert_eventually(lambda: len([s for s in self.subtitles() if s.startswith("burst")]) == 40,
+                               timeout=60, message="not every notification arrived after the drop")
+        burst = [s for s in self.subtitles() if s.startswith("burst")]
+        self.assertEqual(sorted(burst), ["burst %02d" % i for i in range(40)])
+
     def test_loss_delivers_everything_in_order(self):
         self.start_daemon()
         path = self.pair()
