@@ -25,7 +25,7 @@
 #include "wb-error.h"
 #include "wb-link-ble-client.h"
 #include "wb-log.h"
-#include "wb-ppogatt.h"
+#include "wb-ppogatt-driver.h"
 
 #define IFACE_DEVICE "org.bluez.Device1"
 #define IFACE_SVC    "org.bluez.GattService1"
@@ -48,7 +48,6 @@
  * subscribe, so a second is plenty and keeps CFW connects quick. */
 #define V1_INITIATE_DELAY_US (1 * G_USEC_PER_SEC)
 #define CALL_TIMEOUT_MS      10000
-#define READ_CHUNK           4096
 /* larger than any packet, so a hostile over-long datagram arrives whole and is rejected */
 #define SOCK_BUF (WB_PPOGATT_MAX_PACKET * 2)
 
@@ -62,32 +61,23 @@ struct _WbLinkBleClient {
 
 	/* while running (between start() and teardown()) */
 	gboolean running;
-	GCancellable *ops;  /* our D-Bus calls of this run */
-	WbPpogatt *ppogatt; /* once subscribed */
+	GCancellable *ops; /* our D-Bus calls of this run */
 	gchar *notify_path;
 	gchar *write_path;
 	gboolean write_command; /* the write characteristic takes Write Without Response */
 	gboolean want_acquire_write;
 	gboolean started_notify;
 	guint notify_sub;
-	guint device_sub;
 	gulong removed_id;
-	guint bluez_watch;
 	GSocket *notify_sock;
 	GSource *notify_source;
 	GSocket *write_sock;
 	guint16 mtu;
-	gint64 initiate_at; /* V1: when we send our own Reset Request, 0 if not waiting */
-	guint timer;
-	guint flush_idle;
-	GByteArray *held; /* stream bytes received before the owner's open callback ran */
-	GTask *open_task;
-	gulong cancel_id;
+	WbPpogattDriver *driver; /* the state machine once subscribed, its timer and the open */
 };
 
 G_DEFINE_FINAL_TYPE(WbLinkBleClient, wb_link_ble_client, WB_TYPE_LINK)
 
-static void pump(WbLinkBleClient *self);
 static void teardown(WbLinkBleClient *self, const GError *error, gboolean emit);
 
 /* ---- the watch's GATT database -------------------------------------------------------------- */
@@ -333,7 +323,7 @@ guint16
 wb_link_ble_client_get_mtu(WbLinkBleClient *self)
 {
 	g_return_val_if_fail(WB_IS_LINK_BLE_CLIENT(self), 0);
-	return self->ppogatt != NULL ? self->mtu : 0;
+	return wb_ppogatt_driver_get_ppogatt(self->driver) != NULL ? self->mtu : 0;
 }
 
 /**
@@ -346,7 +336,7 @@ guint8
 wb_link_ble_client_get_tx_window(WbLinkBleClient *self)
 {
 	g_return_val_if_fail(WB_IS_LINK_BLE_CLIENT(self), 0);
-	return self->ppogatt != NULL ? wb_ppogatt_get_tx_window(self->ppogatt) : 0;
+	return wb_ppogatt_driver_get_tx_window(self->driver);
 }
 
 /**
@@ -359,7 +349,7 @@ guint8
 wb_link_ble_client_get_rx_window(WbLinkBleClient *self)
 {
 	g_return_val_if_fail(WB_IS_LINK_BLE_CLIENT(self), 0);
-	return self->ppogatt != NULL ? wb_ppogatt_get_rx_window(self->ppogatt) : 0;
+	return wb_ppogatt_driver_get_rx_window(self->driver);
 }
 
 /**
@@ -376,116 +366,7 @@ wb_link_ble_client_set_retransmit_timeout(WbLinkBleClient *self, guint ms)
 	self->retransmit_timeout_us = (gint64)ms * 1000;
 }
 
-/* ---- timer ---------------------------------------------------------------------------------- */
-
-static gboolean
-on_timer(gpointer user_data)
-{
-	WbLinkBleClient *self = user_data;
-	gint64 now = g_get_monotonic_time();
-
-	self->timer = 0;
-	if (self->ppogatt == NULL)
-		return G_SOURCE_REMOVE;
-	if (self->initiate_at != 0 && now >= self->initiate_at) {
-		self->initiate_at = 0;
-		/* §10.13: no Reset Request from the watch: a CFW watch waits for ours */
-		if (wb_ppogatt_get_state(self->ppogatt) == WB_PPOGATT_STATE_CLOSED) {
-			wb_debug("%s: no Reset Request from the watch, sending ours",
-				 wb_link_get_target(WB_LINK(self)));
-			wb_ppogatt_reset(self->ppogatt, now);
-		}
-	}
-	wb_ppogatt_tick(self->ppogatt, now);
-	pump(self);
-	return G_SOURCE_REMOVE;
-}
-
-/* One timer, armed only while the state machine (or the V1 wait) has a deadline. */
-static void
-rearm(WbLinkBleClient *self)
-{
-	gint64 deadline;
-	gint64 delay_us;
-
-	g_clear_handle_id(&self->timer, g_source_remove);
-	if (self->ppogatt == NULL)
-		return;
-	deadline = wb_ppogatt_next_deadline(self->ppogatt);
-	if (self->initiate_at != 0)
-		deadline = MIN(deadline, self->initiate_at);
-	if (deadline == G_MAXINT64)
-		return;
-	delay_us = MAX(deadline - g_get_monotonic_time(), 0);
-	/* round up: firing early would only re-arm */
-	self->timer = g_timeout_add((guint)MIN((delay_us + 999) / 1000, (gint64)G_MAXUINT),
-				    on_timer, self);
-}
-
-/* ---- open ----------------------------------------------------------------------------------- */
-
-static void
-finish_open(WbLinkBleClient *self, const GError *error)
-{
-	g_autoptr(GTask) task = g_steal_pointer(&self->open_task);
-
-	if (task == NULL)
-		return;
-	if (self->cancel_id != 0) {
-		g_cancellable_disconnect(g_task_get_cancellable(task), self->cancel_id);
-		self->cancel_id = 0;
-	}
-	if (error != NULL)
-		g_task_return_error(task, g_error_copy(error));
-	else
-		g_task_return_boolean(task, TRUE);
-}
-
-static gboolean
-flush_held(gpointer user_data)
-{
-	WbLinkBleClient *self = user_data;
-	g_autoptr(GBytes) bytes = NULL;
-
-	self->flush_idle = 0;
-	if (!wb_link_is_open(WB_LINK(self)) || self->held->len == 0)
-		return G_SOURCE_REMOVE;
-	bytes = g_bytes_new(self->held->data, self->held->len);
-	g_byte_array_set_size(self->held, 0);
-	wb_link_emit_received(WB_LINK(self), bytes);
-	return G_SOURCE_REMOVE;
-}
-
-static void
-take_events(WbLinkBleClient *self)
-{
-	guint events = wb_ppogatt_take_events(self->ppogatt);
-
-	if (events & WB_PPOGATT_EVENT_RESET) {
-		/* the session is over; simplest correct answer: the owner reconnects */
-		g_autoptr(GError) error = g_error_new_literal(WB_ERROR, WB_ERROR_NOT_CONNECTED,
-							      "the PPoGATT link was reset");
-		teardown(self, error, TRUE);
-		return;
-	}
-	if (events & WB_PPOGATT_EVENT_FAILED) {
-		g_autoptr(GError) error = g_error_new_literal(
-			WB_ERROR, WB_ERROR_TIMEOUT, "the PPoGATT handshake with the watch failed");
-		teardown(self, error, TRUE);
-		return;
-	}
-	if ((events & WB_PPOGATT_EVENT_OPENED) && self->open_task != NULL) {
-		self->initiate_at = 0;
-		wb_link_set_open(WB_LINK(self), TRUE);
-		wb_debug("%s: reversed PPoGATT (%s) v%u open, windows tx %u rx %u, ATT MTU %u",
-			 wb_link_get_target(WB_LINK(self)),
-			 wb_link_ble_client_variant_to_mode(self->variant),
-			 wb_ppogatt_get_version(self->ppogatt),
-			 wb_ppogatt_get_tx_window(self->ppogatt),
-			 wb_ppogatt_get_rx_window(self->ppogatt), self->mtu);
-		finish_open(self, NULL);
-	}
-}
+/* ---- the driver's callbacks ----------------------------------------------------------------- */
 
 static void
 write_value_done(GObject *source, GAsyncResult *result, gpointer user_data)
@@ -499,9 +380,11 @@ write_value_done(GObject *source, GAsyncResult *result, gpointer user_data)
 		wb_debug("WriteValue on the watch's PPoGATT characteristic: %s", error->message);
 }
 
+/* one packet to the watch's phone-to-watch data characteristic */
 static void
-write_packet(WbLinkBleClient *self, GBytes *packet)
+write_packet(WbLink *link, GBytes *packet)
 {
+	WbLinkBleClient *self = WB_LINK_BLE_CLIENT(link);
 	gsize len;
 	const guint8 *data = g_bytes_get_data(packet, &len);
 	GVariantBuilder options;
@@ -533,42 +416,29 @@ write_packet(WbLinkBleClient *self, GBytes *packet)
 }
 
 static void
-pump(WbLinkBleClient *self)
+opened(WbLink *link)
 {
-	g_autoptr(WbLinkBleClient) keep =
-		g_object_ref(self); /* signal handlers may drop the owner's */
-	guint8 chunk[READ_CHUNK];
-	gsize n;
+	WbLinkBleClient *self = WB_LINK_BLE_CLIENT(link);
 
-	if (self->ppogatt == NULL)
-		return;
-	take_events(self);
-	if (self->ppogatt == NULL)
-		return;
-	while ((n = wb_ppogatt_read(self->ppogatt, chunk, sizeof(chunk))) > 0) {
-		if (wb_link_is_open(WB_LINK(self)) && self->held->len == 0 &&
-		    self->flush_idle == 0) {
-			g_autoptr(GBytes) bytes = g_bytes_new(chunk, n);
-
-			wb_link_emit_received(WB_LINK(self), bytes);
-			if (self->ppogatt == NULL)
-				return;
-		} else {
-			/* the owner's open callback has not run yet: keep the order */
-			g_byte_array_append(self->held, chunk, (guint)n);
-			if (self->flush_idle == 0)
-				self->flush_idle = g_idle_add(flush_held, self);
-		}
-	}
-	for (;;) {
-		g_autoptr(GBytes) packet = wb_ppogatt_pop_tx(self->ppogatt, g_get_monotonic_time());
-
-		if (packet == NULL)
-			break;
-		write_packet(self, packet);
-	}
-	rearm(self);
+	wb_debug("%s: reversed PPoGATT (%s) v%u open, windows tx %u rx %u, ATT MTU %u",
+		 wb_link_get_target(link), wb_link_ble_client_variant_to_mode(self->variant),
+		 wb_ppogatt_driver_get_version(self->driver),
+		 wb_ppogatt_driver_get_tx_window(self->driver),
+		 wb_ppogatt_driver_get_rx_window(self->driver), self->mtu);
 }
+
+static void
+close_link(WbLink *link, const GError *error)
+{
+	teardown(WB_LINK_BLE_CLIENT(link), error, TRUE);
+}
+
+/* Unlike the normal-mode link, a reset ends the link (see the top of the file). */
+static const WbPpogattDriverOps driver_ops = {
+	.send_packet = write_packet,
+	.opened = opened,
+	.close = close_link,
+};
 
 /* ---- inputs --------------------------------------------------------------------------------- */
 
@@ -577,18 +447,13 @@ pump(WbLinkBleClient *self)
 static void
 receive_packet(WbLinkBleClient *self, const guint8 *data, gsize len)
 {
-	g_autoptr(GError) error = NULL;
-
-	if (self->ppogatt == NULL)
+	if (wb_ppogatt_driver_get_ppogatt(self->driver) == NULL)
 		return;
 	if (len == 0) {
 		wb_debug("%s: empty notification ignored", wb_link_get_target(WB_LINK(self)));
 		return;
 	}
-	if (!wb_ppogatt_receive(self->ppogatt, data, len, g_get_monotonic_time(), &error))
-		wb_debug("%s: dropped a packet of %zu bytes: %s", wb_link_get_target(WB_LINK(self)),
-			 len, error->message);
-	pump(self);
+	wb_ppogatt_driver_receive(self->driver, data, len);
 }
 
 /* StartNotify: each notification is a PropertiesChanged(Value) on the characteristic */
@@ -650,33 +515,6 @@ on_notify_socket(GSocket *socket, GIOCondition condition, gpointer user_data)
 
 /* device-api.txt: Connected or ServicesResolved turn false when the LE link drops */
 static void
-on_device_properties(GDBusConnection *connection, const gchar *sender, const gchar *path,
-		     const gchar *interface, const gchar *signal, GVariant *parameters,
-		     gpointer user_data)
-{
-	WbLinkBleClient *self = user_data;
-	g_autoptr(GVariant) changed = NULL;
-	g_autoptr(GVariant) connected = NULL;
-	g_autoptr(GVariant) resolved = NULL;
-	const gchar *iface = NULL;
-
-	if (!g_variant_is_of_type(parameters, G_VARIANT_TYPE("(sa{sv}as)")))
-		return;
-	g_variant_get(parameters, "(&s@a{sv}@as)", &iface, &changed, NULL);
-	if (g_strcmp0(iface, IFACE_DEVICE) != 0)
-		return;
-	connected = g_variant_lookup_value(changed, "Connected", G_VARIANT_TYPE_BOOLEAN);
-	resolved = g_variant_lookup_value(changed, "ServicesResolved", G_VARIANT_TYPE_BOOLEAN);
-	if ((connected != NULL && !g_variant_get_boolean(connected)) ||
-	    (resolved != NULL && !g_variant_get_boolean(resolved))) {
-		g_autoptr(GError) error =
-			g_error_new(WB_ERROR, WB_ERROR_NOT_CONNECTED, "%s disconnected",
-				    wb_link_get_target(WB_LINK(self)));
-		teardown(self, error, TRUE);
-	}
-}
-
-static void
 on_object_removed(GDBusObjectManager *manager, GDBusObject *object, gpointer user_data)
 {
 	WbLinkBleClient *self = user_data;
@@ -692,36 +530,6 @@ on_object_removed(GDBusObjectManager *manager, GDBusObject *object, gpointer use
 	}
 }
 
-static void
-on_bluez_vanished(GDBusConnection *connection, const gchar *name, gpointer user_data)
-{
-	WbLinkBleClient *self = user_data;
-	g_autoptr(GError) error =
-		g_error_new_literal(WB_ERROR, WB_ERROR_NOT_CONNECTED, "bluetoothd went away");
-
-	teardown(self, error, TRUE);
-}
-
-static gboolean
-cancel_idle(gpointer user_data)
-{
-	WbLinkBleClient *self = user_data;
-
-	/* the handshake may have completed since: then the open stands */
-	if (self->open_task != NULL)
-		teardown(self, NULL, TRUE);
-	return G_SOURCE_REMOVE;
-}
-
-static void
-on_cancelled(GCancellable *cancellable, gpointer user_data)
-{
-	WbLinkBleClient *self = user_data;
-
-	/* from an idle: the cancellable's lock is held here */
-	g_idle_add_full(G_PRIORITY_DEFAULT, cancel_idle, g_object_ref(self), g_object_unref);
-}
-
 /* ---- teardown ------------------------------------------------------------------------------- */
 
 /* Stops everything; fails a pending open; with @emit, emits "closed" (with @error) if the link
@@ -729,9 +537,6 @@ on_cancelled(GCancellable *cancellable, gpointer user_data)
 static void
 teardown(WbLinkBleClient *self, const GError *error, gboolean emit)
 {
-	/* "closed" handlers may drop the owner's reference (not from dispose: emit is FALSE) */
-	g_autoptr(GObject) keep = emit ? g_object_ref(G_OBJECT(self)) : NULL;
-	g_autoptr(GError) cancelled = NULL;
 	gboolean was_running = self->running;
 
 	if (self->started_notify && self->ops != NULL && !g_cancellable_is_cancelled(self->ops))
@@ -748,14 +553,7 @@ teardown(WbLinkBleClient *self, const GError *error, gboolean emit)
 		g_dbus_connection_signal_unsubscribe(self->connection, self->notify_sub);
 		self->notify_sub = 0;
 	}
-	if (self->device_sub != 0) {
-		g_dbus_connection_signal_unsubscribe(self->connection, self->device_sub);
-		self->device_sub = 0;
-	}
 	g_clear_signal_handler(&self->removed_id, self->bluez);
-	g_clear_handle_id(&self->bluez_watch, g_bus_unwatch_name);
-	g_clear_handle_id(&self->timer, g_source_remove);
-	g_clear_handle_id(&self->flush_idle, g_source_remove);
 	if (self->notify_source != NULL) {
 		g_source_destroy(self->notify_source);
 		g_clear_pointer(&self->notify_source, g_source_unref);
@@ -766,22 +564,10 @@ teardown(WbLinkBleClient *self, const GError *error, gboolean emit)
 	if (self->write_sock != NULL)
 		g_socket_close(self->write_sock, NULL);
 	g_clear_object(&self->write_sock);
-	g_clear_pointer(&self->ppogatt, wb_ppogatt_free);
 	g_clear_pointer(&self->notify_path, g_free);
 	g_clear_pointer(&self->write_path, g_free);
-	self->initiate_at = 0;
 	self->mtu = 0;
-	if (self->held != NULL)
-		g_byte_array_set_size(self->held, 0);
-	if (self->open_task != NULL) {
-		if (error == NULL)
-			error = cancelled = g_error_new_literal(G_IO_ERROR, G_IO_ERROR_CANCELLED,
-								"the link was closed");
-		finish_open(self, error);
-	}
-	if (emit && was_running && wb_link_is_open(WB_LINK(self)))
-		wb_link_emit_closed(WB_LINK(self), error);
-	wb_link_set_open(WB_LINK(self), FALSE);
+	wb_ppogatt_driver_stop(self->driver, error, emit, was_running);
 }
 
 /* ---- start ---------------------------------------------------------------------------------- */
@@ -791,26 +577,21 @@ static void
 begin_ppogatt(WbLinkBleClient *self)
 {
 	WbPpogattConfig config;
-	gint64 now = g_get_monotonic_time();
 
 	wb_ppogatt_config_init(&config, WB_PPOGATT_ROLE_PHONE);
 	/* §10.14: V2, the phone sends the first Reset Request right after subscribing. §10.13:
 	 * V1, an FW/DA watch sends it, a CFW watch waits for ours; as responder we take the
-	 * watch's, and send our own if none came (on_timer()) */
+	 * watch's, and send our own if none came (wb-ppogatt-driver.c) */
 	config.initiator = self->variant == WB_LINK_BLE_CLIENT_V2;
 	/* §10.9: ATT MTU - 3 (ATT header) - 1 (PPoGATT header) */
 	config.max_payload = MIN((gsize)self->mtu - 4, (gsize)WB_PPOGATT_MAX_PAYLOAD);
 	if (self->retransmit_timeout_us > 0)
 		config.retransmit_timeout_us = self->retransmit_timeout_us;
-	self->ppogatt = wb_ppogatt_new(&config);
-	if (!config.initiator)
-		self->initiate_at = now + V1_INITIATE_DELAY_US;
 	wb_debug("%s: subscribed to %s (%s), writing %s (%s), ATT MTU %u",
 		 wb_link_get_target(WB_LINK(self)), self->notify_path,
 		 self->notify_sock != NULL ? "AcquireNotify" : "StartNotify", self->write_path,
 		 self->write_sock != NULL ? "AcquireWrite" : "WriteValue", self->mtu);
-	wb_ppogatt_start(self->ppogatt, now);
-	pump(self);
+	wb_ppogatt_driver_start(self->driver, &config, config.initiator ? 0 : V1_INITIATE_DELAY_US);
 }
 
 static void
@@ -1013,14 +794,10 @@ start(WbLinkBleClient *self, GError **error)
 	if (mtu != NULL)
 		set_mtu(self, g_variant_get_uint16(mtu));
 
-	self->device_sub = g_dbus_connection_signal_subscribe(
-		self->connection, "org.bluez", IFACE_PROPS, "PropertiesChanged", self->device_path,
-		IFACE_DEVICE, G_DBUS_SIGNAL_FLAGS_NONE, on_device_properties, self, NULL);
+	/* device-api.txt: Connected or ServicesResolved turn false when the LE link drops */
+	wb_ppogatt_driver_follow_device(self->driver, self->connection, self->device_path, TRUE);
 	self->removed_id = g_signal_connect(self->bluez, "object-removed",
 					    G_CALLBACK(on_object_removed), self);
-	self->bluez_watch = g_bus_watch_name_on_connection(self->connection, "org.bluez",
-							   G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
-							   on_bluez_vanished, self, NULL);
 	if (acquire_notify)
 		g_dbus_connection_call_with_unix_fd_list(
 			self->connection, "org.bluez", self->notify_path, IFACE_CHR,
@@ -1037,51 +814,19 @@ wb_link_ble_client_open_async(WbLink *link, GCancellable *cancellable, GAsyncRea
 			      gpointer user_data)
 {
 	WbLinkBleClient *self = WB_LINK_BLE_CLIENT(link);
-	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
+	GTask *task = g_task_new(self, cancellable, callback, user_data);
 	g_autoptr(GError) error = NULL;
 
 	g_task_set_source_tag(task, wb_link_ble_client_open_async);
-	if (self->open_task != NULL || wb_link_is_open(link)) {
-		g_task_return_new_error(task, WB_ERROR, WB_ERROR_BUSY, "the link is already %s",
-					self->open_task != NULL ? "opening" : "open");
-		return;
-	}
-	if (g_task_return_error_if_cancelled(task))
-		return;
-	self->open_task = g_steal_pointer(&task);
-	if (cancellable != NULL)
-		self->cancel_id =
-			g_cancellable_connect(cancellable, G_CALLBACK(on_cancelled), self, NULL);
-	if (!start(self, &error))
+	if (wb_ppogatt_driver_open(self->driver, task) && !start(self, &error))
 		teardown(self, error, FALSE);
-}
-
-static gboolean
-wb_link_ble_client_open_finish(WbLink *link, GAsyncResult *result, GError **error)
-{
-	g_return_val_if_fail(g_task_is_valid(result, link), FALSE);
-	return g_task_propagate_boolean(G_TASK(result), error);
 }
 
 static void
 wb_link_ble_client_send(WbLink *link, GBytes *bytes)
 {
-	WbLinkBleClient *self = WB_LINK_BLE_CLIENT(link);
-	const guint8 *data;
-	gsize len;
-
-	if (self->ppogatt == NULL)
-		return;
-	data = g_bytes_get_data(bytes, &len);
-	if (!wb_ppogatt_write(self->ppogatt, data, len)) {
-		/* dropping bytes would corrupt the stream: end the session instead */
-		g_autoptr(GError) error = g_error_new(WB_ERROR, WB_ERROR_BUSY,
-						      "more than %zu bytes queued for the watch",
-						      (gsize)WB_PPOGATT_DEFAULT_MAX_QUEUE);
-		teardown(self, error, TRUE);
-		return;
-	}
-	pump(self);
+	/* an overflow tears the link down */
+	wb_ppogatt_driver_send(WB_LINK_BLE_CLIENT(link)->driver, bytes);
 }
 
 static void
@@ -1108,7 +853,7 @@ wb_link_ble_client_finalize(GObject *object)
 	WbLinkBleClient *self = WB_LINK_BLE_CLIENT(object);
 
 	g_free(self->device_path);
-	g_byte_array_unref(self->held);
+	wb_ppogatt_driver_free(self->driver);
 	G_OBJECT_CLASS(wb_link_ble_client_parent_class)->finalize(object);
 }
 
@@ -1121,7 +866,7 @@ wb_link_ble_client_class_init(WbLinkBleClientClass *klass)
 	object_class->dispose = wb_link_ble_client_dispose;
 	object_class->finalize = wb_link_ble_client_finalize;
 	link_class->open_async = wb_link_ble_client_open_async;
-	link_class->open_finish = wb_link_ble_client_open_finish;
+	link_class->open_finish = wb_ppogatt_driver_open_finish;
 	link_class->send = wb_link_ble_client_send;
 	link_class->close = wb_link_ble_client_close;
 }
@@ -1129,5 +874,6 @@ wb_link_ble_client_class_init(WbLinkBleClientClass *klass)
 static void
 wb_link_ble_client_init(WbLinkBleClient *self)
 {
-	self->held = g_byte_array_new();
+	/* reversed modes: a reset of an open link ends the link */
+	self->driver = wb_ppogatt_driver_new(WB_LINK(self), &driver_ops, FALSE);
 }

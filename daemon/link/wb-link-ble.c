@@ -14,38 +14,23 @@
  * vanishing, PPoGATT giving up, or wb_link_close() tear everything down; opening again starts
  * afresh.
  */
-#include <string.h>
-
 #define WB_LOG_MODULE "ble"
 #include "wb-error.h"
 #include "wb-link-ble.h"
 #include "wb-log.h"
-#include "wb-ppogatt.h"
-
-#define READ_CHUNK 4096
+#include "wb-ppogatt-driver.h"
 
 struct _WbLinkBle {
 	WbLink parent_instance;
 	WbBluezGattApp *app;
 	gchar *device_path;
-	WbPpogatt *ppogatt; /* NULL when torn down */
+	WbPpogattDriver *driver; /* the state machine, its timer and the open */
 	gulong packet_id;
 	gulong notifying_id;
-	guint device_sub;
-	guint bluez_watch;
-	guint timer;
-	guint flush_idle;
-	GTask *open_task;
-	gulong cancel_id;
-	GByteArray *held; /* stream bytes of an open PPoGATT session the owner has not opened */
-	gboolean session_ready;
 	gsize max_payload;
 };
 
 G_DEFINE_FINAL_TYPE(WbLinkBle, wb_link_ble, WB_TYPE_LINK)
-
-static void pump(WbLinkBle *self);
-static void teardown(WbLinkBle *self, const GError *error, gboolean emit);
 
 /**
  * wb_link_ble_new:
@@ -106,7 +91,7 @@ guint8
 wb_link_ble_get_version(WbLinkBle *self)
 {
 	g_return_val_if_fail(WB_IS_LINK_BLE(self), 0);
-	return self->ppogatt != NULL ? wb_ppogatt_get_version(self->ppogatt) : 0;
+	return wb_ppogatt_driver_get_version(self->driver);
 }
 
 /**
@@ -119,7 +104,7 @@ guint8
 wb_link_ble_get_tx_window(WbLinkBle *self)
 {
 	g_return_val_if_fail(WB_IS_LINK_BLE(self), 0);
-	return self->ppogatt != NULL ? wb_ppogatt_get_tx_window(self->ppogatt) : 0;
+	return wb_ppogatt_driver_get_tx_window(self->driver);
 }
 
 /**
@@ -132,7 +117,7 @@ guint8
 wb_link_ble_get_rx_window(WbLinkBle *self)
 {
 	g_return_val_if_fail(WB_IS_LINK_BLE(self), 0);
-	return self->ppogatt != NULL ? wb_ppogatt_get_rx_window(self->ppogatt) : 0;
+	return wb_ppogatt_driver_get_rx_window(self->driver);
 }
 
 /**
@@ -146,158 +131,63 @@ gboolean
 wb_link_ble_is_listening(WbLinkBle *self)
 {
 	g_return_val_if_fail(WB_IS_LINK_BLE(self), FALSE);
-	return self->ppogatt != NULL && !wb_link_is_open(WB_LINK(self));
+	return wb_ppogatt_driver_get_ppogatt(self->driver) != NULL &&
+	       !wb_link_is_open(WB_LINK(self));
 }
 
-/* ---- timer ---------------------------------------------------------------------------------- */
+/* ---- the driver's callbacks ----------------------------------------------------------------- */
 
+/* packets wait in the state machine until the watch subscribes; its timers recover */
 static gboolean
-on_timer(gpointer user_data)
+can_send(WbLink *link)
 {
-	WbLinkBle *self = user_data;
-
-	self->timer = 0;
-	if (self->ppogatt != NULL) {
-		wb_ppogatt_tick(self->ppogatt, g_get_monotonic_time());
-		pump(self);
-	}
-	return G_SOURCE_REMOVE;
+	return wb_bluez_gatt_app_get_notifying(WB_LINK_BLE(link)->app);
 }
-
-/* One timer, armed only while the state machine has a deadline (docs/ppogatt.md "Timers"). */
-static void
-rearm(WbLinkBle *self)
-{
-	gint64 deadline;
-	gint64 delay_us;
-
-	g_clear_handle_id(&self->timer, g_source_remove);
-	if (self->ppogatt == NULL)
-		return;
-	deadline = wb_ppogatt_next_deadline(self->ppogatt);
-	if (deadline == G_MAXINT64)
-		return;
-	delay_us = MAX(deadline - g_get_monotonic_time(), 0);
-	/* round up: firing early would only re-arm */
-	self->timer = g_timeout_add((guint)MIN((delay_us + 999) / 1000, (gint64)G_MAXUINT),
-				    on_timer, self);
-}
-
-/* ---- open ----------------------------------------------------------------------------------- */
 
 static void
-finish_open(WbLinkBle *self, const GError *error)
+send_packet(WbLink *link, GBytes *packet)
 {
-	g_autoptr(GTask) task = g_steal_pointer(&self->open_task);
+	g_autoptr(GError) error = NULL;
 
-	if (task == NULL)
-		return;
-	if (self->cancel_id != 0) {
-		g_cancellable_disconnect(g_task_get_cancellable(task), self->cancel_id);
-		self->cancel_id = 0;
-	}
-	if (error != NULL)
-		g_task_return_error(task, g_error_copy(error));
-	else
-		g_task_return_boolean(task, TRUE);
+	if (!wb_bluez_gatt_app_notify(WB_LINK_BLE(link)->app, packet, &error))
+		wb_debug("%s: %s", wb_link_get_target(link), error->message);
 }
 
-static gboolean
-flush_held(gpointer user_data)
-{
-	WbLinkBle *self = user_data;
-	g_autoptr(GBytes) bytes = NULL;
-
-	self->flush_idle = 0;
-	if (!wb_link_is_open(WB_LINK(self)) || self->held->len == 0)
-		return G_SOURCE_REMOVE;
-	bytes = g_bytes_new(self->held->data, self->held->len);
-	g_byte_array_set_size(self->held, 0);
-	wb_link_emit_received(WB_LINK(self), bytes);
-	return G_SOURCE_REMOVE;
-}
-
-/* The session the PPoGATT handshake opened becomes the link's. */
 static void
-become_open(WbLinkBle *self)
+opened(WbLink *link)
 {
-	self->session_ready = FALSE;
-	wb_link_set_open(WB_LINK(self), TRUE);
+	WbLinkBle *self = WB_LINK_BLE(link);
+
 	wb_debug("%s: PPoGATT v%u open, windows tx %u rx %u, %zu bytes per packet",
-		 wb_link_get_target(WB_LINK(self)), wb_ppogatt_get_version(self->ppogatt),
-		 wb_ppogatt_get_tx_window(self->ppogatt), wb_ppogatt_get_rx_window(self->ppogatt),
-		 self->max_payload);
-	/* bytes that came before the owner opened go up after its open callback has run */
-	if (self->held->len > 0 && self->flush_idle == 0)
-		self->flush_idle = g_idle_add(flush_held, self);
-	finish_open(self, NULL);
+		 wb_link_get_target(link), wb_ppogatt_driver_get_version(self->driver),
+		 wb_ppogatt_driver_get_tx_window(self->driver),
+		 wb_ppogatt_driver_get_rx_window(self->driver), self->max_payload);
 }
 
-/* ---- the state machine's outputs --------------------------------------------------------------
- */
-
+/* Stops everything; fails a pending open; with @emit, emits "closed" (with @error) if the link
+ * was open. */
 static void
-take_events(WbLinkBle *self)
+teardown(WbLinkBle *self, const GError *error, gboolean emit)
 {
-	guint events = wb_ppogatt_take_events(self->ppogatt);
+	gboolean was_running = wb_ppogatt_driver_get_ppogatt(self->driver) != NULL;
 
-	if (events & WB_PPOGATT_EVENT_RESET) {
-		/* §10.12: a reset ends the Pebble Protocol session; bytes held for it are stale */
-		g_byte_array_set_size(self->held, 0);
-		self->session_ready = FALSE;
-		if (wb_link_is_open(WB_LINK(self))) {
-			g_autoptr(GError) error = g_error_new_literal(
-				WB_ERROR, WB_ERROR_NOT_CONNECTED, "the PPoGATT link was reset");
-			wb_link_emit_closed(WB_LINK(self), error);
-		}
-	}
-	if (events & WB_PPOGATT_EVENT_OPENED) {
-		if (self->open_task != NULL)
-			become_open(self);
-		else
-			self->session_ready = TRUE;
-	}
-	if (events & WB_PPOGATT_EVENT_FAILED) {
-		g_autoptr(GError) error = g_error_new_literal(
-			WB_ERROR, WB_ERROR_TIMEOUT, "the PPoGATT handshake with the watch failed");
-		teardown(self, error, TRUE);
-	}
+	g_clear_signal_handler(&self->packet_id, self->app);
+	g_clear_signal_handler(&self->notifying_id, self->app);
+	wb_ppogatt_driver_stop(self->driver, error, emit, was_running);
 }
 
 static void
-pump(WbLinkBle *self)
+close_link(WbLink *link, const GError *error)
 {
-	g_autoptr(WbLinkBle) keep = g_object_ref(self); /* signal handlers may drop the owner's */
-	guint8 chunk[READ_CHUNK];
-	gsize n;
-
-	if (self->ppogatt == NULL)
-		return;
-	take_events(self);
-	if (self->ppogatt == NULL)
-		return;
-	while ((n = wb_ppogatt_read(self->ppogatt, chunk, sizeof(chunk))) > 0) {
-		if (wb_link_is_open(WB_LINK(self))) {
-			g_autoptr(GBytes) bytes = g_bytes_new(chunk, n);
-			wb_link_emit_received(WB_LINK(self), bytes);
-			if (self->ppogatt == NULL)
-				return;
-		} else {
-			g_byte_array_append(self->held, chunk, (guint)n);
-		}
-	}
-	/* packets wait in the state machine until the watch subscribes; its timers recover */
-	while (wb_bluez_gatt_app_get_notifying(self->app)) {
-		g_autoptr(GBytes) packet = wb_ppogatt_pop_tx(self->ppogatt, g_get_monotonic_time());
-		g_autoptr(GError) error = NULL;
-
-		if (packet == NULL)
-			break;
-		if (!wb_bluez_gatt_app_notify(self->app, packet, &error))
-			wb_debug("%s: %s", wb_link_get_target(WB_LINK(self)), error->message);
-	}
-	rearm(self);
+	teardown(WB_LINK_BLE(link), error, TRUE);
 }
+
+static const WbPpogattDriverOps driver_ops = {
+	.can_send = can_send,
+	.send_packet = send_packet,
+	.opened = opened,
+	.close = close_link,
+};
 
 /* ---- inputs -----------------------------------------------------------------------------------
  */
@@ -306,26 +196,23 @@ static void
 on_packet(WbBluezGattApp *app, const gchar *device, guint mtu, GBytes *packet, gpointer user_data)
 {
 	WbLinkBle *self = user_data;
-	g_autoptr(GError) error = NULL;
+	WbPpogatt *ppogatt = wb_ppogatt_driver_get_ppogatt(self->driver);
 	const guint8 *data;
 	gsize len;
 
 	/* one application serves every connected device; take only our watch's packets */
-	if (self->ppogatt == NULL || (*device != '\0' && g_strcmp0(device, self->device_path) != 0))
+	if (ppogatt == NULL || (*device != '\0' && g_strcmp0(device, self->device_path) != 0))
 		return;
 	if (mtu > 4) {
 		/* §10.9: payload = ATT MTU - 3 (ATT header) - 1 (PPoGATT header) */
 		gsize max_payload = MIN((gsize)mtu - 4, (gsize)WB_PPOGATT_MAX_PAYLOAD);
 		if (max_payload != self->max_payload) {
 			self->max_payload = max_payload;
-			wb_ppogatt_set_max_payload(self->ppogatt, max_payload);
+			wb_ppogatt_set_max_payload(ppogatt, max_payload);
 		}
 	}
 	data = g_bytes_get_data(packet, &len);
-	if (!wb_ppogatt_receive(self->ppogatt, data, len, g_get_monotonic_time(), &error))
-		wb_debug("%s: dropped a packet: %s", wb_link_get_target(WB_LINK(self)),
-			 error->message);
-	pump(self);
+	wb_ppogatt_driver_receive(self->driver, data, len);
 }
 
 static void
@@ -334,121 +221,25 @@ on_notifying_changed(WbBluezGattApp *app, gboolean notifying, gpointer user_data
 	WbLinkBle *self = user_data;
 
 	if (notifying)
-		pump(self);
-}
-
-/* device-api.txt: Connected turns false when the LE link drops. */
-static void
-on_device_properties(GDBusConnection *connection, const gchar *sender, const gchar *path,
-		     const gchar *interface, const gchar *signal, GVariant *parameters,
-		     gpointer user_data)
-{
-	WbLinkBle *self = user_data;
-	g_autoptr(GVariant) changed = NULL;
-	const gchar *iface = NULL;
-	gboolean connected = TRUE;
-
-	if (!g_variant_is_of_type(parameters, G_VARIANT_TYPE("(sa{sv}as)")))
-		return;
-	g_variant_get(parameters, "(&s@a{sv}@as)", &iface, &changed, NULL);
-	if (g_strcmp0(iface, "org.bluez.Device1") != 0)
-		return;
-	if (g_variant_lookup(changed, "Connected", "b", &connected) && !connected) {
-		g_autoptr(GError) error =
-			g_error_new(WB_ERROR, WB_ERROR_NOT_CONNECTED, "%s disconnected",
-				    wb_link_get_target(WB_LINK(self)));
-		teardown(self, error, TRUE);
-	}
-}
-
-static void
-on_bluez_vanished(GDBusConnection *connection, const gchar *name, gpointer user_data)
-{
-	WbLinkBle *self = user_data;
-	g_autoptr(GError) error =
-		g_error_new_literal(WB_ERROR, WB_ERROR_NOT_CONNECTED, "bluetoothd went away");
-
-	teardown(self, error, TRUE);
-}
-
-static gboolean
-cancel_idle(gpointer user_data)
-{
-	WbLinkBle *self = user_data;
-
-	/* the handshake may have completed since: then the open stands */
-	if (self->open_task != NULL)
-		teardown(self, NULL, TRUE);
-	return G_SOURCE_REMOVE;
-}
-
-static void
-on_cancelled(GCancellable *cancellable, gpointer user_data)
-{
-	WbLinkBle *self = user_data;
-
-	/* from an idle: the cancellable's lock is held here */
-	g_idle_add_full(G_PRIORITY_DEFAULT, cancel_idle, g_object_ref(self), g_object_unref);
-}
-
-/* Stops everything; fails a pending open; with @emit, emits "closed" (with @error) if the link
- * was open. */
-static void
-teardown(WbLinkBle *self, const GError *error, gboolean emit)
-{
-	/* "closed" handlers may drop the owner's reference (not from dispose: emit is FALSE) */
-	g_autoptr(GObject) keep = emit ? g_object_ref(G_OBJECT(self)) : NULL;
-	g_autoptr(GError) cancelled = NULL;
-	gboolean was_running = self->ppogatt != NULL;
-
-	g_clear_signal_handler(&self->packet_id, self->app);
-	g_clear_signal_handler(&self->notifying_id, self->app);
-	if (self->device_sub != 0) {
-		g_dbus_connection_signal_unsubscribe(wb_bluez_gatt_app_get_connection(self->app),
-						     self->device_sub);
-		self->device_sub = 0;
-	}
-	g_clear_handle_id(&self->bluez_watch, g_bus_unwatch_name);
-	g_clear_handle_id(&self->timer, g_source_remove);
-	g_clear_handle_id(&self->flush_idle, g_source_remove);
-	g_clear_pointer(&self->ppogatt, wb_ppogatt_free);
-	if (self->held != NULL)
-		g_byte_array_set_size(self->held, 0);
-	self->session_ready = FALSE;
-	if (self->open_task != NULL) {
-		if (error == NULL)
-			error = cancelled = g_error_new_literal(G_IO_ERROR, G_IO_ERROR_CANCELLED,
-								"the link was closed");
-		finish_open(self, error);
-	}
-	if (emit && was_running && wb_link_is_open(WB_LINK(self)))
-		wb_link_emit_closed(WB_LINK(self), error);
-	wb_link_set_open(WB_LINK(self), FALSE);
+		wb_ppogatt_driver_pump(self->driver);
 }
 
 static void
 start(WbLinkBle *self)
 {
-	GDBusConnection *connection = wb_bluez_gatt_app_get_connection(self->app);
 	WbPpogattConfig config;
 
 	wb_ppogatt_config_init(&config, WB_PPOGATT_ROLE_PHONE);
 	/* normal mode: the watch sends the first Reset Request (docs/ppogatt.md) */
 	config.initiator = FALSE;
-	self->ppogatt = wb_ppogatt_new(&config);
 	self->max_payload = config.max_payload;
 	self->packet_id = g_signal_connect(self->app, "packet", G_CALLBACK(on_packet), self);
 	self->notifying_id = g_signal_connect(self->app, "notifying-changed",
 					      G_CALLBACK(on_notifying_changed), self);
-	self->device_sub = g_dbus_connection_signal_subscribe(
-		connection, "org.bluez", "org.freedesktop.DBus.Properties", "PropertiesChanged",
-		self->device_path, "org.bluez.Device1", G_DBUS_SIGNAL_FLAGS_NONE,
-		on_device_properties, self, NULL);
-	self->bluez_watch = g_bus_watch_name_on_connection(connection, "org.bluez",
-							   G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
-							   on_bluez_vanished, self, NULL);
-	wb_ppogatt_start(self->ppogatt, g_get_monotonic_time());
-	pump(self);
+	/* device-api.txt: Connected turns false when the LE link drops */
+	wb_ppogatt_driver_follow_device(self->driver, wb_bluez_gatt_app_get_connection(self->app),
+					self->device_path, FALSE);
+	wb_ppogatt_driver_start(self->driver, &config, 0);
 }
 
 static void
@@ -456,53 +247,19 @@ wb_link_ble_open_async(WbLink *link, GCancellable *cancellable, GAsyncReadyCallb
 		       gpointer user_data)
 {
 	WbLinkBle *self = WB_LINK_BLE(link);
-	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
+	GTask *task = g_task_new(self, cancellable, callback, user_data);
 
 	g_task_set_source_tag(task, wb_link_ble_open_async);
-	if (self->open_task != NULL || wb_link_is_open(link)) {
-		g_task_return_new_error(task, WB_ERROR, WB_ERROR_BUSY, "the link is already %s",
-					self->open_task != NULL ? "opening" : "open");
-		return;
-	}
-	if (g_task_return_error_if_cancelled(task))
-		return;
-	self->open_task = g_steal_pointer(&task);
-	if (cancellable != NULL)
-		self->cancel_id =
-			g_cancellable_connect(cancellable, G_CALLBACK(on_cancelled), self, NULL);
-	if (self->ppogatt == NULL)
+	/* a session the watch opened after a reset completes the open at once */
+	if (wb_ppogatt_driver_open(self->driver, task))
 		start(self);
-	else if (self->session_ready)
-		become_open(self);
-}
-
-static gboolean
-wb_link_ble_open_finish(WbLink *link, GAsyncResult *result, GError **error)
-{
-	g_return_val_if_fail(g_task_is_valid(result, link), FALSE);
-	return g_task_propagate_boolean(G_TASK(result), error);
 }
 
 static void
 wb_link_ble_send(WbLink *link, GBytes *bytes)
 {
-	WbLinkBle *self = WB_LINK_BLE(link);
-	const guint8 *data;
-	gsize len;
-
-	if (self->ppogatt == NULL)
-		return;
-	data = g_bytes_get_data(bytes, &len);
-	if (!wb_ppogatt_write(self->ppogatt, data, len)) {
-		/* dropping bytes would corrupt the stream: end the session instead */
-		g_autoptr(GError) error = g_error_new(WB_ERROR, WB_ERROR_BUSY,
-						      "more than %zu bytes queued for the watch",
-						      (gsize)WB_PPOGATT_DEFAULT_MAX_QUEUE);
-		wb_ppogatt_reset(self->ppogatt, g_get_monotonic_time());
-		g_byte_array_set_size(self->held, 0);
-		wb_link_emit_closed(link, error);
-	}
-	pump(self);
+	/* an overflow resets the PPoGATT session and emits "closed"; the link keeps listening */
+	wb_ppogatt_driver_send(WB_LINK_BLE(link)->driver, bytes);
 }
 
 static void
@@ -528,7 +285,7 @@ wb_link_ble_finalize(GObject *object)
 	WbLinkBle *self = WB_LINK_BLE(object);
 
 	g_free(self->device_path);
-	g_byte_array_unref(self->held);
+	wb_ppogatt_driver_free(self->driver);
 	G_OBJECT_CLASS(wb_link_ble_parent_class)->finalize(object);
 }
 
@@ -541,7 +298,7 @@ wb_link_ble_class_init(WbLinkBleClass *klass)
 	object_class->dispose = wb_link_ble_dispose;
 	object_class->finalize = wb_link_ble_finalize;
 	link_class->open_async = wb_link_ble_open_async;
-	link_class->open_finish = wb_link_ble_open_finish;
+	link_class->open_finish = wb_ppogatt_driver_open_finish;
 	link_class->send = wb_link_ble_send;
 	link_class->close = wb_link_ble_close;
 }
@@ -549,5 +306,6 @@ wb_link_ble_class_init(WbLinkBleClass *klass)
 static void
 wb_link_ble_init(WbLinkBle *self)
 {
-	self->held = g_byte_array_new();
+	/* normal mode: a reset of an open link ends the session, not the link */
+	self->driver = wb_ppogatt_driver_new(WB_LINK(self), &driver_ops, TRUE);
 }
