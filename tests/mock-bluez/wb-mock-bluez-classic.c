@@ -19,23 +19,21 @@
 #include <unistd.h>
 
 #include "wb-mock-bluez-classic.h"
+#include "wb-mock-bluez-pairing.h"
 #include "wb-sim-control.h"
 #include "wb-sim-watch.h"
 
-#define BLUEZ_PATH      "/org/bluez"
-#define ADAPTER_PATH    "/org/bluez/hci0"
-#define CLASSIC_ADDR    "B0:B4:48:12:C1:A5"
-#define CLASSIC_SERIAL  "WBSIM0000002"
-#define IFACE_AGENT     "org.bluez.Agent1"
-#define IFACE_PROFILE   "org.bluez.Profile1"
-#define UUID_SPP        "00001101-0000-1000-8000-00805f9b34fb"
-#define UUID_PNP        "00001200-0000-1000-8000-00805f9b34fb"
-#define PAIRING_PASSKEY 123456
+#define BLUEZ_PATH     "/org/bluez"
+#define ADAPTER_PATH   "/org/bluez/hci0"
+#define CLASSIC_ADDR   "B0:B4:48:12:C1:A5"
+#define CLASSIC_SERIAL "WBSIM0000002"
+#define IFACE_PROFILE  "org.bluez.Profile1"
+#define UUID_SPP       "00001101-0000-1000-8000-00805f9b34fb"
+#define UUID_PNP       "00001200-0000-1000-8000-00805f9b34fb"
 /* Class of Device: service classes Audio (bit 21) and Rendering (bit 18), major class
  * Wearable (0x07), minor class Wrist Watch (0x01) */
 #define CLASS_OF_DEVICE    0x240704
 #define DISCOVERY_DELAY_MS 100
-#define PAIR_DELAY_MS      20
 /* paging, SDP and the RFCOMM handshake */
 #define CONNECT_DELAY_MS 30
 #define DBUS_TIMEOUT_MS  10000
@@ -75,10 +73,7 @@ struct _WbMockClassic {
 	gboolean visible;
 	guint discovery_timer;
 
-	gboolean pairing;
-	GDBusMethodInvocation *pair_inv; /* Device1.Pair, or NULL for a ConnectProfile's */
-	guint pair_timer;
-	GCancellable *pair_cancellable;
+	MockPairing pairing; /* Device1.Pair, or a ConnectProfile's */
 
 	GDBusMethodInvocation *connect_inv; /* ConnectProfile or Connect in progress */
 	gboolean connect_pairing;           /* ... waiting for the pairing it started */
@@ -97,7 +92,6 @@ struct _WbMockClassic {
 };
 
 static void channel_close(WbMockClassic *self, const gchar *reason);
-static void start_pairing(WbMockClassic *self, GDBusMethodInvocation *inv);
 static void connect_after_pairing(WbMockClassic *self, const gchar *error_name,
 				  const gchar *message);
 
@@ -454,7 +448,7 @@ start_connect(WbMockClassic *self)
 	if (p != NULL && p->require_authentication && !paired(self)) {
 		g_message("mock-bluez: the SPP profile needs authentication: pairing first");
 		self->connect_pairing = TRUE;
-		start_pairing(self, NULL);
+		mock_pairing_start(&self->pairing, NULL);
 		return;
 	}
 	self->connect_timer = g_timeout_add(CONNECT_DELAY_MS, connect_step, self);
@@ -494,7 +488,7 @@ connect_precheck(WbMockClassic *self, GDBusMethodInvocation *inv, const gchar *u
 							   "Operation currently not available");
 		return FALSE;
 	}
-	if (self->connect_inv != NULL || self->pairing) {
+	if (self->connect_inv != NULL || self->pairing.active) {
 		g_dbus_method_invocation_return_dbus_error(inv, "org.bluez.Error.InProgress",
 							   "In Progress");
 		return FALSE;
@@ -632,120 +626,59 @@ on_disconnect_profile(MockBluezDevice1 *dev, GDBusMethodInvocation *inv, const g
 
 /* ------------------------------------------------------------------ pairing */
 
-/* As the LE watch's (wb-mock-bluez.c): numeric comparison through the agent, Just Works
- * without one, the RejectPairing knob */
-static void
-pair_finish(WbMockClassic *self, const gchar *error_name, const gchar *message)
+/* As the LE watch's (wb-mock-bluez-pairing.c), and the RejectPairing knob; a ConnectProfile
+ * waiting for the pairing goes on after it (MockPairingOps) */
+static const gchar *
+pairing_refuse(gpointer owner, const gchar **message)
 {
-	GDBusMethodInvocation *inv = g_steal_pointer(&self->pair_inv);
+	WbMockClassic *self = owner;
 
-	if (!self->pairing)
-		return;
-	self->pairing = FALSE;
-	g_clear_handle_id(&self->pair_timer, g_source_remove);
-	if (self->pair_cancellable != NULL)
-		g_cancellable_cancel(self->pair_cancellable);
-	g_clear_object(&self->pair_cancellable);
-	if (error_name != NULL) {
-		g_message("mock-bluez: classic pairing failed: %s", error_name);
-		if (inv != NULL)
-			g_dbus_method_invocation_return_dbus_error(inv, error_name, message);
-		connect_after_pairing(self, error_name, message);
-		return;
+	if (self->device == NULL || vanished(self) || *self->host.reject_pairing) {
+		*message = "Authentication Failed";
+		return "org.bluez.Error.AuthenticationFailed";
 	}
+	if (!self->visible) {
+		*message = "Page Timeout";
+		return "org.bluez.Error.ConnectionAttemptFailed";
+	}
+	return NULL;
+}
+
+static void
+pairing_settle(gpointer owner, const gchar *error_name)
+{
+	WbMockClassic *self = owner;
+
+	if (error_name != NULL)
+		return;
 	if (self->device != NULL) {
 		mock_bluez_device1_set_paired(self->device, TRUE);
 		mock_bluez_device1_set_bonded(self->device, TRUE);
 		g_dbus_interface_skeleton_flush(G_DBUS_INTERFACE_SKELETON(self->device));
 	}
 	g_message("mock-bluez: classic watch paired");
-	if (inv != NULL)
-		g_dbus_method_invocation_return_value(inv, NULL);
-	connect_after_pairing(self, NULL, NULL);
 }
 
 static void
-confirmation_done(GObject *source, GAsyncResult *res, gpointer user_data)
+pairing_done(gpointer owner, const gchar *error_name, const gchar *message)
 {
-	WbMockClassic *self = user_data;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) ret =
-		g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
-	g_autofree gchar *remote = NULL;
-
-	if (ret == NULL && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-		return;
-	if (ret != NULL) {
-		pair_finish(self, NULL, NULL);
-		return;
-	}
-	remote = g_dbus_error_get_remote_error(error);
-	g_message("mock-bluez: agent refused the classic pairing: %s", error->message);
-	if (g_strcmp0(remote, "org.bluez.Error.Canceled") == 0)
-		pair_finish(self, "org.bluez.Error.AuthenticationCanceled",
-			    "Authentication Canceled");
-	else
-		pair_finish(self, "org.bluez.Error.AuthenticationRejected",
-			    "Authentication Rejected");
+	connect_after_pairing(owner, error_name, message);
 }
 
-static gboolean
-pair_step(gpointer user_data)
-{
-	WbMockClassic *self = user_data;
-	const gchar *agent_owner = *self->host.agent_owner;
-	const gchar *agent_path = *self->host.agent_path;
-
-	self->pair_timer = 0;
-	if (self->device == NULL || vanished(self) || *self->host.reject_pairing) {
-		pair_finish(self, "org.bluez.Error.AuthenticationFailed", "Authentication Failed");
-		return G_SOURCE_REMOVE;
-	}
-	if (!self->visible) {
-		pair_finish(self, "org.bluez.Error.ConnectionAttemptFailed", "Page Timeout");
-		return G_SOURCE_REMOVE;
-	}
-	if (agent_path == NULL) {
-		pair_finish(self, NULL, NULL);
-		return G_SOURCE_REMOVE;
-	}
-	self->pair_cancellable = g_cancellable_new();
-	g_dbus_connection_call(
-		self->host.conn, agent_owner, agent_path, IFACE_AGENT, "RequestConfirmation",
-		g_variant_new("(ou)", self->device_path, (guint32)PAIRING_PASSKEY), NULL,
-		G_DBUS_CALL_FLAGS_NONE, 30000, self->pair_cancellable, confirmation_done, self);
-	return G_SOURCE_REMOVE;
-}
-
-static void
-start_pairing(WbMockClassic *self, GDBusMethodInvocation *inv)
-{
-	self->pairing = TRUE;
-	self->pair_inv = inv;
-	self->pair_timer = g_timeout_add(PAIR_DELAY_MS, pair_step, self);
-}
+static const MockPairingOps pairing_ops = {
+	.label = "classic ",
+	.refuse = pairing_refuse,
+	.settle = pairing_settle,
+	.done = pairing_done,
+};
 
 static gboolean
 on_pair(MockBluezDevice1 *dev, GDBusMethodInvocation *inv, gpointer user_data)
 {
 	WbMockClassic *self = user_data;
 
-	if (!powered(self)) {
-		g_dbus_method_invocation_return_dbus_error(inv, "org.bluez.Error.NotReady",
-							   "Resource Not Ready");
-		return TRUE;
-	}
-	if (self->pairing) {
-		g_dbus_method_invocation_return_dbus_error(inv, "org.bluez.Error.InProgress",
-							   "In Progress");
-		return TRUE;
-	}
-	if (paired(self)) {
-		g_dbus_method_invocation_return_dbus_error(inv, "org.bluez.Error.AlreadyExists",
-							   "Already Exists");
-		return TRUE;
-	}
-	start_pairing(self, inv);
+	if (!mock_pairing_refuse_pair(&self->pairing, inv, powered(self), paired(self)))
+		mock_pairing_start(&self->pairing, inv);
 	return TRUE;
 }
 
@@ -754,17 +687,7 @@ on_cancel_pairing(MockBluezDevice1 *dev, GDBusMethodInvocation *inv, gpointer us
 {
 	WbMockClassic *self = user_data;
 
-	if (!self->pairing) {
-		g_dbus_method_invocation_return_dbus_error(inv, "org.bluez.Error.DoesNotExist",
-							   "Does Not Exist");
-		return TRUE;
-	}
-	if (self->pair_cancellable != NULL && *self->host.agent_path != NULL)
-		g_dbus_connection_call(self->host.conn, *self->host.agent_owner,
-				       *self->host.agent_path, IFACE_AGENT, "Cancel", NULL, NULL,
-				       G_DBUS_CALL_FLAGS_NONE, DBUS_TIMEOUT_MS, NULL, NULL, NULL);
-	pair_finish(self, "org.bluez.Error.AuthenticationCanceled", "Authentication Canceled");
-	mock_bluez_device1_complete_cancel_pairing(dev, inv);
+	mock_pairing_cancel(&self->pairing, dev, inv);
 	return TRUE;
 }
 
@@ -822,7 +745,8 @@ static void
 drop_link(WbMockClassic *self, const gchar *reason)
 {
 	connect_reply(self, "org.bluez.Error.Failed", "Connection attempt failed");
-	pair_finish(self, "org.bluez.Error.AuthenticationCanceled", "Authentication Canceled");
+	mock_pairing_finish(&self->pairing, "org.bluez.Error.AuthenticationCanceled",
+			    "Authentication Canceled");
 	channel_close(self, reason);
 	set_connected(self, FALSE);
 }
@@ -1174,6 +1098,8 @@ wb_mock_classic_new(const WbMockClassicHost *host)
 	WbMockClassic *self = g_new0(WbMockClassic, 1);
 
 	self->host = *host;
+	mock_pairing_init(&self->pairing, &pairing_ops, self, host->conn, &self->device_path,
+			  host->agent_owner, host->agent_path);
 	self->visible = TRUE;
 	self->timer_deadline = -1;
 

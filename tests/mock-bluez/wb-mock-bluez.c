@@ -25,6 +25,7 @@
 
 #include "mock-bluez-gen.h"
 #include "wb-mock-bluez-classic.h"
+#include "wb-mock-bluez-pairing.h"
 #include "wb-mock-bluez-reversed.h"
 #include "wb-ppogatt.h"
 #include "wb-sim-control.h"
@@ -41,7 +42,6 @@
 #define IFACE_SVC    "org.bluez.GattService1"
 #define IFACE_PROPS  "org.freedesktop.DBus.Properties"
 #define IFACE_OM     "org.freedesktop.DBus.ObjectManager"
-#define IFACE_AGENT  "org.bluez.Agent1"
 
 /* §10.2 */
 #define UUID_PAIRING_SERVICE "0000fed9-0000-1000-8000-00805f9b34fb"
@@ -53,16 +53,13 @@
 
 /* §10.3: Pebble Technology's company identifier in the scan response */
 #define PEBBLE_COMPANY_ID 0x0154
-/* The passkey the mock shows for numeric comparison */
-#define PAIRING_PASSKEY 123456
 /* §10.8: CFW retries a failed meta read 3 times, 500 ms apart */
 #define META_TRIES    4
 #define META_RETRY_MS 500
 /* How long a scan takes to see the advertising watch */
 #define DISCOVERY_DELAY_MS 100
-/* Connection and pairing latencies of the simulated radio */
+/* The connection latency of the simulated radio (pairing: wb-mock-bluez-pairing.c) */
 #define CONNECT_DELAY_MS 20
-#define PAIR_DELAY_MS    20
 /* The default ATT MTU of the link: what a Pebble Time and BlueZ agree on (§10.6) */
 #define DEFAULT_MTU     185
 #define DBUS_TIMEOUT_MS 10000
@@ -140,10 +137,7 @@ struct _Mock {
 
 	gchar *agent_owner;
 	gchar *agent_path;
-	gboolean pairing;
-	GDBusMethodInvocation *pair_inv; /* NULL when the watch started the pairing */
-	guint pair_timer;
-	GCancellable *pair_cancellable;
+	MockPairing pairing;
 	guint8 last_pairing_result;
 
 	App *app;
@@ -174,7 +168,6 @@ struct _Mock {
 
 static void link_stop(Mock *m, const gchar *reason);
 static void set_connected(Mock *m, gboolean connected);
-static void pair_finish(Mock *m, const gchar *error_name, const gchar *message);
 static void link_pump(Mock *m);
 static void maybe_start_link(Mock *m);
 static void rearm_timer(Mock *m);
@@ -951,15 +944,14 @@ update_status(Mock *m)
 	g_dbus_interface_skeleton_flush(G_DBUS_INTERFACE_SKELETON(m->status_chr));
 }
 
-static void start_pairing(Mock *m, GDBusMethodInvocation *inv);
-
 static void
 watch_security_request(Mock *m)
 {
-	if (device_paired(m) || m->pairing)
+	if (device_paired(m) || m->pairing.active)
 		return;
 	g_message("mock-bluez: the watch asks for security");
-	start_pairing(m, NULL);
+	/* the watch's Security Request (§10.5): bluetoothd pairs through the agent */
+	mock_pairing_start(&m->pairing, NULL);
 }
 
 static gboolean
@@ -1116,7 +1108,8 @@ set_connected(Mock *m, gboolean connected)
 		g_dbus_interface_skeleton_flush(G_DBUS_INTERFACE_SKELETON(m->device));
 		maybe_start_link(m);
 	} else {
-		pair_finish(m, "org.bluez.Error.AuthenticationCanceled", "Authentication Canceled");
+		mock_pairing_finish(&m->pairing, "org.bluez.Error.AuthenticationCanceled",
+				    "Authentication Canceled");
 		link_stop(m, "disconnected");
 		mock_bluez_device1_set_services_resolved(m->device, FALSE);
 		g_dbus_interface_skeleton_flush(G_DBUS_INTERFACE_SKELETON(m->device));
@@ -1208,26 +1201,30 @@ on_device_disconnect(MockBluezDevice1 *dev, GDBusMethodInvocation *inv, gpointer
 	return TRUE;
 }
 
-static void
-pair_finish(Mock *m, const gchar *error_name, const gchar *message)
+/* What a pairing's result does to the watch (MockPairingOps) */
+static const gchar *
+pairing_refuse(gpointer owner, const gchar **message)
 {
-	GDBusMethodInvocation *inv = g_steal_pointer(&m->pair_inv);
+	Mock *m = owner;
 
-	if (!m->pairing)
-		return;
-	m->pairing = FALSE;
-	g_clear_handle_id(&m->pair_timer, g_source_remove);
-	if (m->pair_cancellable != NULL)
-		g_cancellable_cancel(m->pair_cancellable);
-	g_clear_object(&m->pair_cancellable);
+	/* m->reject_pairing: the user declined on the watch, SMP Pairing Failed */
+	if (m->device == NULL || m->vanished || m->reject_pairing) {
+		*message = "Authentication Failed";
+		return "org.bluez.Error.AuthenticationFailed";
+	}
+	return NULL;
+}
+
+static void
+pairing_settle(gpointer owner, const gchar *error_name)
+{
+	Mock *m = owner;
+
 	if (error_name != NULL) {
 		/* §10.4: the SMP "Pairing Failed" reason (0x05 pairing not supported) shows in
 		 * the connectivity status */
 		m->last_pairing_result = 0x05;
 		update_status(m);
-		g_message("mock-bluez: pairing failed: %s", error_name);
-		if (inv != NULL)
-			g_dbus_method_invocation_return_dbus_error(inv, error_name, message);
 		return;
 	}
 	m->last_pairing_result = 0;
@@ -1238,95 +1235,32 @@ pair_finish(Mock *m, const gchar *error_name, const gchar *message)
 	g_dbus_interface_skeleton_flush(G_DBUS_INTERFACE_SKELETON(m->device));
 	update_status(m);
 	g_message("mock-bluez: paired");
-	if (inv != NULL)
-		g_dbus_method_invocation_return_value(inv, NULL);
-	maybe_start_link(m);
 }
 
 static void
-confirmation_done(GObject *source, GAsyncResult *res, gpointer user_data)
+pairing_done(gpointer owner, const gchar *error_name, const gchar *message)
 {
-	Mock *m = user_data;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) ret =
-		g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
-	g_autofree gchar *remote = NULL;
-
-	if (ret == NULL && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-		return;
-	if (ret != NULL) {
-		pair_finish(m, NULL, NULL);
-		return;
-	}
-	remote = g_dbus_error_get_remote_error(error);
-	g_message("mock-bluez: agent refused: %s", error->message);
-	if (g_strcmp0(remote, "org.bluez.Error.Canceled") == 0)
-		pair_finish(m, "org.bluez.Error.AuthenticationCanceled", "Authentication Canceled");
-	else
-		pair_finish(m, "org.bluez.Error.AuthenticationRejected", "Authentication Rejected");
+	if (error_name == NULL)
+		maybe_start_link(owner);
 }
 
-static gboolean
-pair_step(gpointer user_data)
-{
-	Mock *m = user_data;
-
-	m->pair_timer = 0;
-	if (m->device == NULL || m->vanished) {
-		pair_finish(m, "org.bluez.Error.AuthenticationFailed", "Authentication Failed");
-		return G_SOURCE_REMOVE;
-	}
-	if (m->reject_pairing) {
-		/* the user declined on the watch: SMP Pairing Failed */
-		pair_finish(m, "org.bluez.Error.AuthenticationFailed", "Authentication Failed");
-		return G_SOURCE_REMOVE;
-	}
-	if (m->agent_path == NULL) {
-		/* no agent: NoInputNoOutput, Just Works */
-		pair_finish(m, NULL, NULL);
-		return G_SOURCE_REMOVE;
-	}
-	m->pair_cancellable = g_cancellable_new();
-	g_dbus_connection_call(
-		m->conn, m->agent_owner, m->agent_path, IFACE_AGENT, "RequestConfirmation",
-		g_variant_new("(ou)", m->device_path, (guint32)PAIRING_PASSKEY), NULL,
-		G_DBUS_CALL_FLAGS_NONE, 30000, m->pair_cancellable, confirmation_done, m);
-	return G_SOURCE_REMOVE;
-}
-
-/* Device1.Pair() (@inv), or the watch's Security Request after a pairing-trigger access
- * (@inv %NULL, §10.5): bluetoothd pairs either way, through the agent */
-static void
-start_pairing(Mock *m, GDBusMethodInvocation *inv)
-{
-	m->pairing = TRUE;
-	m->pair_inv = inv;
-	m->pair_timer = g_timeout_add(PAIR_DELAY_MS, pair_step, m);
-}
+static const MockPairingOps pairing_ops = {
+	.label = "",
+	.refuse = pairing_refuse,
+	.settle = pairing_settle,
+	.done = pairing_done,
+};
 
 static gboolean
 on_device_pair(MockBluezDevice1 *dev, GDBusMethodInvocation *inv, gpointer user_data)
 {
 	Mock *m = user_data;
 
-	if (!adapter_powered(m)) {
-		g_dbus_method_invocation_return_dbus_error(inv, "org.bluez.Error.NotReady",
-							   "Resource Not Ready");
+	if (mock_pairing_refuse_pair(&m->pairing, inv, adapter_powered(m), device_paired(m)))
 		return TRUE;
-	}
-	if (m->pairing) {
-		g_dbus_method_invocation_return_dbus_error(inv, "org.bluez.Error.InProgress",
-							   "In Progress");
-		return TRUE;
-	}
-	if (device_paired(m)) {
-		g_dbus_method_invocation_return_dbus_error(inv, "org.bluez.Error.AlreadyExists",
-							   "Already Exists");
-		return TRUE;
-	}
 	/* pairing an LE device connects it first */
 	set_connected(m, TRUE);
-	start_pairing(m, inv);
+	mock_pairing_start(&m->pairing, inv);
 	return TRUE;
 }
 
@@ -1335,17 +1269,7 @@ on_device_cancel_pairing(MockBluezDevice1 *dev, GDBusMethodInvocation *inv, gpoi
 {
 	Mock *m = user_data;
 
-	if (!m->pairing) {
-		g_dbus_method_invocation_return_dbus_error(inv, "org.bluez.Error.DoesNotExist",
-							   "Does Not Exist");
-		return TRUE;
-	}
-	if (m->pair_cancellable != NULL && m->agent_path != NULL)
-		g_dbus_connection_call(m->conn, m->agent_owner, m->agent_path, IFACE_AGENT,
-				       "Cancel", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
-				       DBUS_TIMEOUT_MS, NULL, NULL, NULL);
-	pair_finish(m, "org.bluez.Error.AuthenticationCanceled", "Authentication Canceled");
-	mock_bluez_device1_complete_cancel_pairing(dev, inv);
+	mock_pairing_cancel(&m->pairing, dev, inv);
 	return TRUE;
 }
 
@@ -1425,7 +1349,8 @@ remove_device(Mock *m)
 	if (m->device == NULL)
 		return;
 	set_connected(m, FALSE);
-	pair_finish(m, "org.bluez.Error.AuthenticationCanceled", "Authentication Canceled");
+	mock_pairing_finish(&m->pairing, "org.bluez.Error.AuthenticationCanceled",
+			    "Authentication Canceled");
 	g_dbus_object_manager_server_unexport(m->om, m->device_path);
 	g_clear_object(&m->device);
 	g_clear_object(&m->device_obj);
@@ -1897,7 +1822,7 @@ vanish(Mock *m)
 		return;
 	set_connected(m, FALSE);
 	wb_mock_classic_vanish(m->classic);
-	pair_finish(m, "org.bluez.Error.Failed", "Terminated");
+	mock_pairing_finish(&m->pairing, "org.bluez.Error.Failed", "Terminated");
 	app_free(m);
 	g_clear_pointer(&m->agent_owner, g_free);
 	g_clear_pointer(&m->agent_path, g_free);
@@ -2320,6 +2245,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	g_dbus_connection_set_exit_on_close(m->conn, TRUE);
+	mock_pairing_init(&m->pairing, &pairing_ops, m, m->conn, &m->device_path, &m->agent_owner,
+			  &m->agent_path);
 
 	m->loop = g_main_loop_new(NULL, FALSE);
 	m->mtu = DEFAULT_MTU;
