@@ -463,12 +463,17 @@ class WearctlBluetoothTest(BluetoothTestCase):
 class ReversedModeTest(BluetoothTestCase):
     """The watch hosts the PPoGATT service and the daemon is its GATT client (§10.13, §10.14)."""
 
-    def check_mode(self, knob_mode, link_mode):
+    def check_mode(self, knob_mode, link_mode, acquire):
         self.knob("SetPpogattMode", "s", knob_mode)
+        self.knob("SetReversedAcquire", "b", acquire)
         self.start_daemon()
         path = self.pair()
         self.assertEqual(self.prop(path, "LinkMode"), link_mode)
-        self.assertEqual(self.link_state()["connected"], True)
+        state = self.link_state()
+        self.assertEqual(state["connected"], True)
+        # the watch's sockets when bluetoothd offers them, D-Bus calls and signals otherwise
+        self.assertEqual(state["reversed_notify_fd"], acquire, state)
+        self.assertEqual(state["reversed_write_fd"], acquire, state)
         self.assertGreater(self.prop(path, "LinkMtu"), 0)
         server = NotificationServer(self)
         self.addCleanup(server.stop)
@@ -481,11 +486,11 @@ class ReversedModeTest(BluetoothTestCase):
 
     def test_v2_is_preferred(self):
         # the watch offers V2 and would also use our server: V2 wins
-        self.check_mode("reversed-v2", "ppogatt-reversed-v2")
+        self.check_mode("reversed-v2", "ppogatt-reversed-v2", True)
 
     def test_v1_after_normal_mode_fails(self):
         # the watch never starts normal mode: the daemon falls back to the watch's V1 service
-        self.check_mode("reversed-only", "ppogatt-reversed")
+        self.check_mode("reversed-only", "ppogatt-reversed", False)
 
 
 class ClassicTest(BluetoothTestCase):

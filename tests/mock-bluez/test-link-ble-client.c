@@ -85,9 +85,9 @@ control(Fixture *f, const gchar *method, GVariant *params)
 	call(f, CONTROL_NAME, CONTROL_PATH, CONTROL_IFACE, method, params);
 }
 
-/* A number from the mock's LinkState() JSON */
-static gint64
-link_state_number(Fixture *f, const gchar *member)
+/* What follows "member": in the mock's LinkState() JSON (asserts it is there) */
+static gchar *
+link_state_value(Fixture *f, const gchar *member)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) ret = g_dbus_connection_call_sync(
@@ -101,7 +101,21 @@ link_state_number(Fixture *f, const gchar *member)
 	g_variant_get(ret, "(&s)", &json);
 	at = strstr(json, key);
 	g_assert_nonnull(at);
-	return g_ascii_strtoll(at + strlen(key), NULL, 10);
+	return g_strdup(at + strlen(key));
+}
+
+static gboolean
+link_state_bool(Fixture *f, const gchar *member)
+{
+	g_autofree gchar *value = link_state_value(f, member);
+	return g_str_has_prefix(value, "true");
+}
+
+static gint64
+link_state_number(Fixture *f, const gchar *member)
+{
+	g_autofree gchar *value = link_state_value(f, member);
+	return g_ascii_strtoll(value, NULL, 10);
 }
 
 static GDBusObjectManager *
@@ -480,9 +494,12 @@ test_hostile_notifications(Fixture *f, gconstpointer data)
 
 	if (f->bus == NULL)
 		return;
+	/* over PropertiesChanged (no AcquireNotify), where a value of 0 bytes can be sent */
+	control(f, "SetReversedAcquire", g_variant_new("(b)", FALSE));
 	connect_watch(f, "reversed-v2-only", WB_LINK_BLE_CLIENT_V2);
 	open_link(f, WB_LINK_BLE_CLIENT_V2, 0);
 	WAIT(f, count_frames(f, EP_PHONE_APP_VERSION) > 0, 5000);
+	g_assert_false(link_state_bool(f, "reversed_notify_fd"));
 	inject(f, NULL, 0);
 	memset(big, 0xa5, sizeof(big));
 	big[0] = 0x00; /* a Data packet with sn 0: too long for any MTU */
@@ -497,6 +514,34 @@ test_hostile_notifications(Fixture *f, gconstpointer data)
 	inject(f, reset_request, sizeof(reset_request));
 	WAIT(f, f->closed > 0, 5000);
 	g_assert_error(f->closed_error, WB_ERROR, WB_ERROR_NOT_CONNECTED);
+	g_assert_false(wb_link_is_open(f->link));
+}
+
+/* The same over bluetoothd's AcquireNotify socket, one datagram per notification */
+static void
+test_hostile_notifications_fd(Fixture *f, gconstpointer data)
+{
+	guint8 big[600];
+	static const guint8 bad_type[] = {0x07, 0x01};
+	static const guint8 reset_request[] = {0x02, 0x01};
+
+	if (f->bus == NULL)
+		return;
+	connect_watch(f, "reversed-v2-only", WB_LINK_BLE_CLIENT_V2);
+	open_link(f, WB_LINK_BLE_CLIENT_V2, 0);
+	WAIT(f, count_frames(f, EP_PHONE_APP_VERSION) > 0, 5000);
+	g_assert_true(link_state_bool(f, "reversed_notify_fd"));
+	g_assert_true(link_state_bool(f, "reversed_write_fd"));
+	memset(big, 0xa5, sizeof(big));
+	big[0] = 0x00;
+	inject(f, big, sizeof(big));
+	inject(f, big, WB_PPOGATT_MAX_PACKET);
+	inject(f, bad_type, sizeof(bad_type));
+	g_assert_true(wb_link_is_open(f->link));
+	g_assert_cmpuint(f->closed, ==, 0);
+	watch_version_round_trip(f);
+	inject(f, reset_request, sizeof(reset_request));
+	WAIT(f, f->closed > 0, 5000);
 	g_assert_false(wb_link_is_open(f->link));
 }
 
@@ -535,6 +580,8 @@ main(int argc, char **argv)
 		   test_loss_in_order, teardown);
 	g_test_add("/wearbridge/link-ble-client/hostile-notifications", Fixture, NULL, setup,
 		   test_hostile_notifications, teardown);
+	g_test_add("/wearbridge/link-ble-client/hostile-notifications-fd", Fixture, NULL, setup,
+		   test_hostile_notifications_fd, teardown);
 	g_test_add("/wearbridge/link-ble-client/cancel", Fixture, NULL, setup, test_cancel,
 		   teardown);
 	return g_test_run();

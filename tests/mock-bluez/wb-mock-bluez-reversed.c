@@ -18,7 +18,13 @@
  * emitted by hand (the skeleton would coalesce or drop repeated equal values), each
  * WriteValue one packet. wb-mock-bluez.c runs the watch's PPoGATT behind them.
  */
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gio/gunixfdlist.h>
+#include <glib-unix.h>
 
 #include "wb-mock-bluez-reversed.h"
 
@@ -55,6 +61,12 @@ struct _WbMockReversed {
 	MockBluezGattCharacteristic1 *notify_chr;
 	MockBluezGattCharacteristic1 *write_chr;
 	MockBluezGattCharacteristic1 *meta_chr;
+
+	gboolean acquire; /* offer AcquireNotify/AcquireWrite (bluetoothd does since 5.46) */
+	gint notify_fd;   /* our end of an acquired notification socket, or -1 */
+	guint notify_src;
+	gint write_fd; /* our end of an acquired write socket, or -1 */
+	guint write_src;
 };
 
 static GVariant *
@@ -137,11 +149,27 @@ wb_mock_reversed_notify(WbMockReversed *self, GBytes *packet)
 	gsize len;
 	const guint8 *data = g_bytes_get_data(packet, &len);
 
+	len = MIN(len, MIN((gsize)MAX_ATTRIBUTE, (gsize)self->mtu - 3));
+	if (self->notify_fd >= 0)
+		return send(self->notify_fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL) ==
+		       (ssize_t)len;
 	if (self->notify_chr == NULL ||
 	    !mock_bluez_gatt_characteristic1_get_notifying(self->notify_chr))
 		return FALSE;
-	len = MIN(len, MIN((gsize)MAX_ATTRIBUTE, (gsize)self->mtu - 3));
 	return emit_value(self, data, len);
+}
+
+/**
+ * wb_mock_reversed_has_fd:
+ * @self: the reversed part
+ * @notify: the notification socket (else the write one)
+ *
+ * Returns: whether the phone acquired that socket
+ */
+gboolean
+wb_mock_reversed_has_fd(WbMockReversed *self, gboolean notify)
+{
+	return notify ? self->notify_fd >= 0 : self->write_fd >= 0;
 }
 
 /* ------------------------------------------------------------------ GATT methods */
@@ -222,6 +250,158 @@ on_stop_notify(MockBluezGattCharacteristic1 *chr, GDBusMethodInvocation *inv, Wb
 	return TRUE;
 }
 
+/* ------------------------------------------------------------------ acquired sockets */
+
+static void
+drop_notify_fd(WbMockReversed *self)
+{
+	g_clear_handle_id(&self->notify_src, g_source_remove);
+	if (self->notify_fd >= 0) {
+		(void)close(self->notify_fd);
+		self->notify_fd = -1;
+	}
+	if (self->notify_chr != NULL) {
+		mock_bluez_gatt_characteristic1_set_notify_acquired(self->notify_chr, FALSE);
+		g_dbus_interface_skeleton_flush(G_DBUS_INTERFACE_SKELETON(self->notify_chr));
+	}
+}
+
+static void
+drop_write_fd(WbMockReversed *self)
+{
+	g_clear_handle_id(&self->write_src, g_source_remove);
+	if (self->write_fd >= 0) {
+		(void)close(self->write_fd);
+		self->write_fd = -1;
+	}
+	if (self->write_chr != NULL) {
+		mock_bluez_gatt_characteristic1_set_write_acquired(self->write_chr, FALSE);
+		g_dbus_interface_skeleton_flush(G_DBUS_INTERFACE_SKELETON(self->write_chr));
+	}
+}
+
+/* gatt-api.txt: the client closing its end is its unsubscribe */
+static gboolean
+on_notify_hup(gint fd, GIOCondition condition, gpointer user_data)
+{
+	WbMockReversed *self = user_data;
+
+	self->notify_src = 0;
+	g_message("mock-bluez: the phone closed its AcquireNotify socket");
+	drop_notify_fd(self);
+	self->host->unsubscribed(self->user_data);
+	return G_SOURCE_REMOVE;
+}
+
+/* each datagram is one Write Without Response */
+static gboolean
+on_write_fd(gint fd, GIOCondition condition, gpointer user_data)
+{
+	WbMockReversed *self = user_data;
+	guint8 buf[MAX_ATTRIBUTE + 1];
+
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		g_autoptr(GBytes) packet = NULL;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return G_SOURCE_CONTINUE;
+		if (n <= 0) {
+			self->write_src = 0;
+			drop_write_fd(self);
+			return G_SOURCE_REMOVE;
+		}
+		if ((gsize)n > MIN((gsize)MAX_ATTRIBUTE, (gsize)self->mtu - 3))
+			continue; /* longer than a write can be: dropped, as on the air */
+		packet = g_bytes_new(buf, (gsize)n);
+		self->host->written(packet, self->user_data);
+		if (self->write_fd != fd)
+			return G_SOURCE_REMOVE;
+	}
+}
+
+/* A SEQPACKET pair: returns our end, @out gets a list with the client's. */
+static gint
+socket_pair(GUnixFDList **out)
+{
+	g_autoptr(GUnixFDList) list = g_unix_fd_list_new();
+	gint fds[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) < 0)
+		return -1;
+	if (g_unix_fd_list_append(list, fds[1], NULL) < 0) {
+		(void)close(fds[0]);
+		(void)close(fds[1]);
+		return -1;
+	}
+	(void)close(fds[1]);
+	*out = g_steal_pointer(&list);
+	return fds[0];
+}
+
+static gboolean
+on_acquire_notify(MockBluezGattCharacteristic1 *chr, GDBusMethodInvocation *inv, GUnixFDList *fds,
+		  GVariant *options, WbMockReversed *self)
+{
+	g_autoptr(GUnixFDList) out = NULL;
+
+	if (chr != self->notify_chr || !self->acquire) {
+		g_dbus_method_invocation_return_dbus_error(inv, "org.bluez.Error.NotSupported",
+							   "Notify acquire not supported");
+		return TRUE;
+	}
+	/* gatt-api.txt: NotPermitted while notifying through StartNotify or already acquired */
+	if (self->notify_fd >= 0 || mock_bluez_gatt_characteristic1_get_notifying(chr)) {
+		g_dbus_method_invocation_return_dbus_error(inv, "org.bluez.Error.NotPermitted",
+							   "Notify already enabled");
+		return TRUE;
+	}
+	self->notify_fd = socket_pair(&out);
+	if (self->notify_fd < 0) {
+		g_dbus_method_invocation_return_dbus_error(inv, "org.bluez.Error.Failed",
+							   g_strerror(errno));
+		return TRUE;
+	}
+	self->notify_src = g_unix_fd_add(self->notify_fd, G_IO_HUP | G_IO_ERR, on_notify_hup, self);
+	mock_bluez_gatt_characteristic1_set_notify_acquired(chr, TRUE);
+	g_dbus_interface_skeleton_flush(G_DBUS_INTERFACE_SKELETON(chr));
+	mock_bluez_gatt_characteristic1_complete_acquire_notify(chr, inv, out,
+								g_variant_new_handle(0), self->mtu);
+	g_message("mock-bluez: the phone acquired notifications on %s (%s)", self->notify_path,
+		  wb_mock_reversed_variant_to_mode(self->hosted));
+	self->host->subscribed(self->hosted, self->user_data);
+	return TRUE;
+}
+
+static gboolean
+on_acquire_write(MockBluezGattCharacteristic1 *chr, GDBusMethodInvocation *inv, GUnixFDList *fds,
+		 GVariant *options, WbMockReversed *self)
+{
+	g_autoptr(GUnixFDList) out = NULL;
+
+	if (chr != self->write_chr || !self->acquire) {
+		g_dbus_method_invocation_return_dbus_error(inv, "org.bluez.Error.NotSupported",
+							   "Write acquire not supported");
+		return TRUE;
+	}
+	drop_write_fd(self);
+	self->write_fd = socket_pair(&out);
+	if (self->write_fd < 0) {
+		g_dbus_method_invocation_return_dbus_error(inv, "org.bluez.Error.Failed",
+							   g_strerror(errno));
+		return TRUE;
+	}
+	self->write_src =
+		g_unix_fd_add(self->write_fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_write_fd, self);
+	mock_bluez_gatt_characteristic1_set_write_acquired(chr, TRUE);
+	g_dbus_interface_skeleton_flush(G_DBUS_INTERFACE_SKELETON(chr));
+	mock_bluez_gatt_characteristic1_complete_acquire_write(chr, inv, out,
+							       g_variant_new_handle(0), self->mtu);
+	return TRUE;
+}
+
 /* ------------------------------------------------------------------ objects */
 
 static MockBluezGattCharacteristic1 *
@@ -243,6 +423,8 @@ add_chr(WbMockReversed *self, const gchar *path, const gchar *uuid, guint16 hand
 	g_signal_connect(chr, "handle-write-value", G_CALLBACK(on_write), self);
 	g_signal_connect(chr, "handle-start-notify", G_CALLBACK(on_start_notify), self);
 	g_signal_connect(chr, "handle-stop-notify", G_CALLBACK(on_stop_notify), self);
+	g_signal_connect(chr, "handle-acquire-notify", G_CALLBACK(on_acquire_notify), self);
+	g_signal_connect(chr, "handle-acquire-write", G_CALLBACK(on_acquire_write), self);
 	mock_bluez_object_skeleton_set_gatt_characteristic1(obj, chr);
 	g_dbus_object_manager_server_export(self->om, G_DBUS_OBJECT_SKELETON(obj));
 	return g_steal_pointer(&chr);
@@ -296,6 +478,11 @@ wb_mock_reversed_add_objects(WbMockReversed *self, const gchar *device_path, gui
 	}
 	self->write_chr = add_chr(self, self->write_path, v2 ? UUID_V2_WRITE : UUID_V1_WRITE,
 				  v2 ? 0x34 : 0x26, v2 ? v2_write_flags : v1_write_flags);
+	/* gatt-api.txt: the properties exist where the methods do */
+	if (self->acquire) {
+		mock_bluez_gatt_characteristic1_set_notify_acquired(self->notify_chr, FALSE);
+		mock_bluez_gatt_characteristic1_set_write_acquired(self->write_chr, FALSE);
+	}
 }
 
 /**
@@ -309,6 +496,8 @@ wb_mock_reversed_remove_objects(WbMockReversed *self)
 {
 	if (self->svc_path == NULL)
 		return;
+	drop_notify_fd(self);
+	drop_write_fd(self);
 	g_dbus_object_manager_server_unexport(self->om, self->write_path);
 	if (self->meta_path != NULL)
 		g_dbus_object_manager_server_unexport(self->om, self->meta_path);
@@ -369,6 +558,15 @@ on_set_ppogatt_mode(MockBluezControl1 *c, GDBusMethodInvocation *inv, const gcha
 	return TRUE;
 }
 
+static gboolean
+on_set_reversed_acquire(MockBluezControl1 *c, GDBusMethodInvocation *inv, gboolean acquire,
+			WbMockReversed *self)
+{
+	self->acquire = acquire;
+	mock_bluez_control1_complete_set_reversed_acquire(c, inv);
+	return TRUE;
+}
+
 /* A hostile watch: raw bytes as one notification, whatever their length and content */
 static gboolean
 on_inject_notification(MockBluezControl1 *c, GDBusMethodInvocation *inv, GVariant *value,
@@ -383,7 +581,12 @@ on_inject_notification(MockBluezControl1 *c, GDBusMethodInvocation *inv, GVarian
 			"no reversed service while disconnected");
 		return TRUE;
 	}
-	emit_value(self, data, len);
+	/* on an acquired socket as bluetoothd would pass it on (a 0-byte datagram reads as the
+	 * socket's end: so does it for bluetoothd's clients) */
+	if (self->notify_fd >= 0)
+		(void)send(self->notify_fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	else
+		emit_value(self, data, len);
 	mock_bluez_control1_complete_inject_notification(c, inv);
 	return TRUE;
 }
@@ -399,7 +602,12 @@ wb_mock_reversed_new(GDBusObjectManagerServer *om, MockBluezControl1 *control,
 	self->host = host;
 	self->user_data = user_data;
 	self->mtu = 23;
+	self->acquire = TRUE;
+	self->notify_fd = -1;
+	self->write_fd = -1;
 	g_signal_connect(control, "handle-set-ppogatt-mode", G_CALLBACK(on_set_ppogatt_mode), self);
+	g_signal_connect(control, "handle-set-reversed-acquire",
+			 G_CALLBACK(on_set_reversed_acquire), self);
 	g_signal_connect(control, "handle-inject-notification", G_CALLBACK(on_inject_notification),
 			 self);
 	return self;

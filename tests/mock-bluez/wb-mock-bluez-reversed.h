@@ -41,5 +41,6 @@ void wb_mock_reversed_add_objects(WbMockReversed *self, const gchar *device_path
 void wb_mock_reversed_remove_objects(WbMockReversed *self);
 void wb_mock_reversed_set_mtu(WbMockReversed *self, guint16 mtu);
 gboolean wb_mock_reversed_notify(WbMockReversed *self, GBytes *packet);
+gboolean wb_mock_reversed_has_fd(WbMockReversed *self, gboolean notify);
 
 G_END_DECLS

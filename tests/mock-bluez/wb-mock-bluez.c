@@ -2112,6 +2112,11 @@ on_link_state(MockBluezControl1 *c, GDBusMethodInvocation *inv, gpointer user_da
 		json_builder_set_member_name(b, "write_fd");
 		json_builder_add_boolean_value(b, l->write_sock != NULL);
 	}
+	/* the phone's sockets on the watch's reversed characteristics (AcquireNotify/Write) */
+	json_builder_set_member_name(b, "reversed_notify_fd");
+	json_builder_add_boolean_value(b, wb_mock_reversed_has_fd(m->rev, TRUE));
+	json_builder_set_member_name(b, "reversed_write_fd");
+	json_builder_add_boolean_value(b, wb_mock_reversed_has_fd(m->rev, FALSE));
 	json_builder_end_object(b);
 	root = json_builder_get_root(b);
 	json_generator_set_root(gen, root);
