@@ -98,20 +98,11 @@ typedef struct {
 	Direction to_phone;
 } Result;
 
-/* the phone's Data packets as they leave, seen by a filter on the bus connection (worker
- * thread) */
-typedef struct {
-	gint data_new;
-	gint data_retx;
-	guint8 next_new_sn; /* filter thread only */
-} TxCount;
-
 typedef struct {
 	GDBusConnection *bus;
 	WbBluezGattApp *app;
 	WbLink *link;
 	WbFrameDecoder *decoder;
-	TxCount tx;
 	gboolean verbose;
 
 	/* link */
@@ -302,56 +293,6 @@ link_state(Bench *b, LinkState *out, GError **error)
 	out->tx_window = (guint)json_uint(json, "tx_window");
 	out->rx_window = (guint)json_uint(json, "rx_window");
 	return TRUE;
-}
-
-/* ---- counting the phone's packets -------------------------------------------------------- */
-
-/* Each notification is one PropertiesChanged(Value) of the data characteristic (the daemon
- * does not use AcquireNotify). A Data packet whose sn is the next new one is a first
- * transmission; any other is go-back-N resending; Reset packets restart the numbering. */
-static GDBusMessage *
-tx_filter(GDBusConnection *connection, GDBusMessage *message, gboolean incoming, gpointer user_data)
-{
-	TxCount *tx = user_data;
-	g_autoptr(GVariant) changed = NULL;
-	g_autoptr(GVariant) value = NULL;
-	GVariant *body;
-	const gchar *iface;
-	const guint8 *data;
-	gsize len;
-
-	if (incoming || g_dbus_message_get_message_type(message) != G_DBUS_MESSAGE_TYPE_SIGNAL ||
-	    g_strcmp0(g_dbus_message_get_member(message), "PropertiesChanged") != 0)
-		return message;
-	body = g_dbus_message_get_body(message);
-	if (body == NULL || !g_variant_is_of_type(body, G_VARIANT_TYPE("(sa{sv}as)")))
-		return message;
-	g_variant_get(body, "(&s@a{sv}@as)", &iface, &changed, NULL);
-	if (g_strcmp0(iface, "org.bluez.GattCharacteristic1") != 0)
-		return message;
-	value = g_variant_lookup_value(changed, "Value", G_VARIANT_TYPE_BYTESTRING);
-	if (value == NULL)
-		return message;
-	data = g_variant_get_fixed_array(value, &len, 1);
-	if (len == 0)
-		return message;
-	switch (data[0] & 7) {
-	case WB_PPOGATT_TYPE_DATA:
-		if ((data[0] >> 3) == tx->next_new_sn) {
-			tx->next_new_sn = (tx->next_new_sn + 1) % WB_PPOGATT_SN_MOD;
-			g_atomic_int_inc(&tx->data_new);
-		} else {
-			g_atomic_int_inc(&tx->data_retx);
-		}
-		break;
-	case WB_PPOGATT_TYPE_RESET_REQUEST:
-	case WB_PPOGATT_TYPE_RESET_COMPLETE:
-		tx->next_new_sn = 0;
-		break;
-	default:
-		break;
-	}
-	return message;
 }
 
 /* ---- the link ---------------------------------------------------------------------------- */
@@ -709,6 +650,7 @@ static gboolean
 measure_to_watch(Bench *b, gsize size, guint limit_s, Direction *out, GError **error)
 {
 	LinkState before, after;
+	WbPpogattStats stats_before, stats_after;
 	gint64 t0;
 	gsize tail;
 
@@ -721,8 +663,7 @@ measure_to_watch(Bench *b, gsize size, guint limit_s, Direction *out, GError **e
 	b->resets = 0;
 	if (!link_state(b, &before, error))
 		return FALSE;
-	g_atomic_int_set(&b->tx.data_new, 0);
-	g_atomic_int_set(&b->tx.data_retx, 0);
+	wb_link_ble_get_stats(WB_LINK_BLE(b->link), &stats_before);
 
 	t0 = g_get_monotonic_time();
 	send_batches(b);
@@ -733,8 +674,10 @@ measure_to_watch(Bench *b, gsize size, guint limit_s, Direction *out, GError **e
 	out->measured = TRUE;
 	out->bytes = (guint64)(b->n_frames - 1) * FRAME_BYTES + b->last_payload + 4;
 	out->seconds = (gdouble)(b->t_end - t0) / G_USEC_PER_SEC;
-	out->data_packets = (guint64)g_atomic_int_get(&b->tx.data_new);
-	out->retransmits = (guint64)g_atomic_int_get(&b->tx.data_retx);
+	/* the link's own counters: the packets go over bluetoothd's AcquireNotify socket */
+	wb_link_ble_get_stats(WB_LINK_BLE(b->link), &stats_after);
+	out->retransmits = stats_after.retransmits - stats_before.retransmits;
+	out->data_packets = stats_after.packets_sent - stats_before.packets_sent - out->retransmits;
 	out->lost_data = after.lost_to_watch - before.lost_to_watch;
 	out->lost_acks = after.lost_to_phone - before.lost_to_phone;
 	out->resets = b->resets;
@@ -806,7 +749,6 @@ run_config(const Config *cfg, gsize size, gboolean reverse, guint seed, guint li
 	b.decoder = wb_frame_decoder_new(0);
 	if (!start_mock(&b, error))
 		goto out;
-	g_dbus_connection_add_filter(b.bus, tx_filter, &b.tx, NULL);
 	if (!connect_watch(&b, cfg, error))
 		goto out;
 	out->version = wb_link_ble_get_version(WB_LINK_BLE(b.link));

@@ -14,6 +14,8 @@
  * vanishing, PPoGATT giving up, or wb_link_close() tear everything down; opening again starts
  * afresh.
  */
+#include <string.h>
+
 #define WB_LOG_MODULE "ble"
 #include "wb-error.h"
 #include "wb-link-ble.h"
@@ -118,6 +120,25 @@ wb_link_ble_get_rx_window(WbLinkBle *self)
 {
 	g_return_val_if_fail(WB_IS_LINK_BLE(self), 0);
 	return wb_ppogatt_driver_get_rx_window(self->driver);
+}
+
+/**
+ * wb_link_ble_get_stats:
+ * @self: a #WbLinkBle
+ * @out_stats: (out caller-allocates): the PPoGATT counters, zero when not running
+ *
+ * The counters survive PPoGATT resets, not a device disconnect (benchmarks, diagnostics).
+ */
+void
+wb_link_ble_get_stats(WbLinkBle *self, WbPpogattStats *out_stats)
+{
+	WbPpogatt *ppogatt;
+
+	memset(out_stats, 0, sizeof(*out_stats));
+	g_return_if_fail(WB_IS_LINK_BLE(self));
+	ppogatt = wb_ppogatt_driver_get_ppogatt(self->driver);
+	if (ppogatt != NULL)
+		wb_ppogatt_get_stats(ppogatt, out_stats);
 }
 
 /**

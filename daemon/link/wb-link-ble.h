@@ -6,6 +6,7 @@
 
 #include "wb-bluez-gatt-app.h"
 #include "wb-link.h"
+#include "wb-ppogatt.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +20,6 @@ guint8 wb_link_ble_get_version(WbLinkBle *self);
 guint8 wb_link_ble_get_tx_window(WbLinkBle *self);
 guint8 wb_link_ble_get_rx_window(WbLinkBle *self);
 gboolean wb_link_ble_is_listening(WbLinkBle *self);
+void wb_link_ble_get_stats(WbLinkBle *self, WbPpogattStats *out_stats);
 
 G_END_DECLS
