@@ -437,19 +437,12 @@ typedef struct {
 	gchar *transport;
 	gchar *name;
 	guint timeout_id;
-	guint resolve_id;      /* waiting for the watch's services before the trigger */
-	gulong device_handler; /* on the client, while waiting */
-	WbBluezClient *client;
 } PairOp;
 
 static void
 pair_op_free(PairOp *op)
 {
 	g_clear_handle_id(&op->timeout_id, g_source_remove);
-	g_clear_handle_id(&op->resolve_id, g_source_remove);
-	if (op->device_handler != 0)
-		g_signal_handler_disconnect(op->client, op->device_handler);
-	g_clear_object(&op->client);
 	g_free(op->address);
 	g_free(op->device_path);
 	g_free(op->transport);
@@ -1080,11 +1073,8 @@ typedef struct {
 	GCancellable *outer;
 	gulong outer_id;
 	GCancellable *step; /* cancelled by the outer cancellable and by our timeouts */
-	gulong step_id;
 	guint timer;
 	gboolean timed_out;
-	gulong device_handler;
-	guint wait_idle;
 	WbLink *link;
 	gboolean tried_normal;
 } ConnectOp;
@@ -1093,13 +1083,8 @@ static void
 connect_op_free(ConnectOp *op)
 {
 	g_clear_handle_id(&op->timer, g_source_remove);
-	g_clear_handle_id(&op->wait_idle, g_source_remove);
-	if (op->device_handler != 0)
-		g_signal_handler_disconnect(op->self->client, op->device_handler);
 	if (op->outer_id != 0)
 		g_cancellable_disconnect(op->outer, op->outer_id);
-	if (op->step_id != 0)
-		g_cancellable_disconnect(op->step, op->step_id);
 	g_clear_object(&op->outer);
 	g_clear_object(&op->step);
 	if (op->link != NULL)
@@ -1150,18 +1135,6 @@ op_fail(GTask *task, GError *error, const gchar *timeout_message)
 	}
 	g_task_return_error(task, error);
 	g_object_unref(task);
-}
-
-static WbBluezDevice1 *
-op_device(ConnectOp *op)
-{
-	GDBusObjectManager *manager = wb_bluez_client_get_manager(op->self->client);
-	g_autoptr(GDBusInterface) iface = NULL;
-
-	if (manager == NULL)
-		return NULL;
-	iface = g_dbus_object_manager_get_interface(manager, op->device_path, "org.bluez.Device1");
-	return iface != NULL ? g_object_ref(WB_BLUEZ_DEVICE1(iface)) : NULL;
 }
 
 /* The object path of the characteristic with @uuid under the device, or NULL. */
@@ -1332,16 +1305,6 @@ device_ready(GTask *task)
 	g_autofree gchar *status =
 		find_characteristic(op->self, op->device_path, CONNECTIVITY_UUID);
 
-	g_clear_handle_id(&op->timer, g_source_remove);
-	g_clear_handle_id(&op->wait_idle, g_source_remove);
-	if (op->device_handler != 0) {
-		g_signal_handler_disconnect(op->self->client, op->device_handler);
-		op->device_handler = 0;
-	}
-	if (op->step_id != 0) {
-		g_cancellable_disconnect(op->step, op->step_id);
-		op->step_id = 0;
-	}
 	if (status == NULL) {
 		choose_mode(task);
 		return;
@@ -1352,60 +1315,31 @@ device_ready(GTask *task)
 }
 
 static void
-wait_device_changed(WbBluezClient *client, WbBluezDevice1 *device, gpointer user_data)
+ready_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
 	GTask *task = user_data;
 	ConnectOp *op = g_task_get_task_data(task);
+	g_autoptr(GError) error = NULL;
 
-	if (g_strcmp0(g_dbus_proxy_get_object_path(G_DBUS_PROXY(device)), op->device_path) != 0)
+	if (!wb_bluez_client_wait_ready_finish(WB_BLUEZ_CLIENT(source), result, &error)) {
+		op_fail(task,
+			g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+				? g_steal_pointer(&error)
+				: map_bluez_error(error, op->address),
+			"");
 		return;
-	if (wb_bluez_device_is_ready(device))
-		device_ready(task);
-}
-
-static gboolean
-wait_idle_cb(gpointer user_data)
-{
-	GTask *task = user_data;
-	ConnectOp *op = g_task_get_task_data(task);
-
-	op->wait_idle = 0;
-	if (op->device_handler != 0) {
-		g_signal_handler_disconnect(op->self->client, op->device_handler);
-		op->device_handler = 0;
 	}
-	g_cancellable_disconnect(op->step, op->step_id);
-	op->step_id = 0;
-	op_fail(task, g_error_new_literal(G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled"),
-		"its GATT services were not resolved in time");
-	return G_SOURCE_REMOVE;
+	device_ready(task);
 }
 
-static void
-wait_cancelled(GCancellable *step, gpointer user_data)
-{
-	GTask *task = user_data;
-	ConnectOp *op = g_task_get_task_data(task);
-
-	/* the cancellable may not be disconnected from inside its handler: finish from an idle */
-	if (op->device_handler != 0 && op->wait_idle == 0)
-		op->wait_idle = g_idle_add(wait_idle_cb, task);
-}
-
+/* device-api.txt: GATT traffic can start once ServicesResolved is true */
 static void
 wait_ready(GTask *task)
 {
 	ConnectOp *op = g_task_get_task_data(task);
-	g_autoptr(WbBluezDevice1) device = op_device(op);
 
-	if (device != NULL && wb_bluez_device_is_ready(device)) {
-		device_ready(task);
-		return;
-	}
-	op->device_handler = g_signal_connect(op->self->client, "device-changed",
-					      G_CALLBACK(wait_device_changed), task);
-	op_arm_timeout(op, RESOLVE_TIMEOUT_S);
-	op->step_id = g_cancellable_connect(op->step, G_CALLBACK(wait_cancelled), task, NULL);
+	wb_bluez_client_wait_ready_async(op->self->client, op->device_path, RESOLVE_TIMEOUT_S,
+					 op->step, ready_cb, task);
 }
 
 static void
@@ -1597,11 +1531,6 @@ pair_done(WbBluetooth *self, GError *error)
 	PairOp *op = g_task_get_task_data(task);
 
 	g_clear_handle_id(&op->timeout_id, g_source_remove);
-	g_clear_handle_id(&op->resolve_id, g_source_remove);
-	if (op->device_handler != 0) {
-		g_signal_handler_disconnect(op->client, op->device_handler);
-		op->device_handler = 0;
-	}
 	if (error != NULL) {
 		wb_info("pairing with %s failed: %s", op->address, error->message);
 		g_task_return_error(task, error);
@@ -1705,39 +1634,22 @@ write_trigger(WbBluetooth *self)
 }
 
 static void
-stop_waiting_services(PairOp *op)
+services_resolved_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
-	g_clear_handle_id(&op->resolve_id, g_source_remove);
-	if (op->device_handler != 0) {
-		g_signal_handler_disconnect(op->client, op->device_handler);
-		op->device_handler = 0;
-	}
-}
+	g_autoptr(GTask) pairing = user_data;
+	WbBluetooth *self = g_task_get_source_object(pairing);
+	g_autoptr(GError) error = NULL;
 
-static void
-pair_device_changed(WbBluezClient *client, WbBluezDevice1 *device, gpointer user_data)
-{
-	WbBluetooth *self = user_data;
-	PairOp *op = g_task_get_task_data(self->pairing);
-
-	if (g_strcmp0(g_dbus_proxy_get_object_path(G_DBUS_PROXY(device)), op->device_path) != 0 ||
-	    !wb_bluez_device_is_ready(device))
+	/* that pairing may have ended (timeout, bluetoothd gone) while we waited */
+	if (self->pairing != pairing)
 		return;
-	stop_waiting_services(op);
-	write_trigger(self);
-}
-
-static gboolean
-pair_resolve_timeout_cb(gpointer user_data)
-{
-	WbBluetooth *self = user_data;
-	PairOp *op = g_task_get_task_data(self->pairing);
-
-	op->resolve_id = 0;
-	stop_waiting_services(op);
+	if (wb_bluez_client_wait_ready_finish(WB_BLUEZ_CLIENT(source), result, &error)) {
+		write_trigger(self);
+		return;
+	}
 	/* pair without the trigger: the watch may still ask for security itself */
+	wb_debug("pairing without the trigger: %s", error->message);
 	call_pair(self);
-	return G_SOURCE_REMOVE;
 }
 
 /* The pairing trigger is a characteristic of the watch: wait until BlueZ has resolved the
@@ -1746,16 +1658,9 @@ static void
 wait_services(WbBluetooth *self)
 {
 	PairOp *op = g_task_get_task_data(self->pairing);
-	g_autoptr(WbBluezDevice1) device = wb_bluez_client_find_device(self->client, op->address);
 
-	if (device == NULL || wb_bluez_device_is_ready(device)) {
-		write_trigger(self);
-		return;
-	}
-	op->client = g_object_ref(self->client);
-	op->device_handler = g_signal_connect(self->client, "device-changed",
-					      G_CALLBACK(pair_device_changed), self);
-	op->resolve_id = g_timeout_add_seconds(PAIR_RESOLVE_S, pair_resolve_timeout_cb, self);
+	wb_bluez_client_wait_ready_async(self->client, op->device_path, PAIR_RESOLVE_S, NULL,
+					 services_resolved_cb, g_object_ref(self->pairing));
 }
 
 static void

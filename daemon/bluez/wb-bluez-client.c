@@ -326,6 +326,126 @@ wb_bluez_device_is_ready(WbBluezDevice1 *device)
 	       wb_bluez_device1_get_services_resolved(device);
 }
 
+/* ---- waiting for a device's services ------------------------------------------------------ */
+
+typedef struct {
+	gchar *device_path;
+	gulong changed_id;
+	gulong cancelled_id;
+	guint timer;
+} WaitReady;
+
+static void
+wait_ready_stop(GTask *task)
+{
+	WaitReady *w = g_task_get_task_data(task);
+	GCancellable *cancellable = g_task_get_cancellable(task);
+
+	g_clear_signal_handler(&w->changed_id, g_task_get_source_object(task));
+	/* a plain signal handler: it may be removed from inside its own emission, which
+	 * g_cancellable_disconnect() may not */
+	if (cancellable != NULL)
+		g_clear_signal_handler(&w->cancelled_id, cancellable);
+	g_clear_handle_id(&w->timer, g_source_remove);
+}
+
+static void
+wait_ready_free(gpointer data)
+{
+	WaitReady *w = data;
+
+	g_free(w->device_path);
+	g_free(w);
+}
+
+static void
+wait_ready_changed(WbBluezClient *self, WbBluezDevice1 *device, gpointer user_data)
+{
+	GTask *task = user_data;
+	WaitReady *w = g_task_get_task_data(task);
+
+	if (g_strcmp0(g_dbus_proxy_get_object_path(G_DBUS_PROXY(device)), w->device_path) != 0 ||
+	    !wb_bluez_device_is_ready(device))
+		return;
+	wait_ready_stop(task);
+	g_task_return_boolean(task, TRUE);
+	g_object_unref(task);
+}
+
+static gboolean
+wait_ready_timeout(gpointer user_data)
+{
+	GTask *task = user_data;
+	WaitReady *w = g_task_get_task_data(task);
+
+	w->timer = 0;
+	wait_ready_stop(task);
+	g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+				"the device's GATT services were not resolved in time");
+	g_object_unref(task);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+wait_ready_cancelled(GCancellable *cancellable, gpointer user_data)
+{
+	GTask *task = user_data;
+
+	wait_ready_stop(task);
+	g_task_return_error_if_cancelled(task);
+	g_object_unref(task);
+}
+
+/**
+ * wb_bluez_client_wait_ready_async:
+ * @self: a #WbBluezClient
+ * @device_path: a Device1 object path
+ * @timeout_s: how long to wait at most
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the device is connected with its services resolved, or not
+ * @user_data: for @callback
+ *
+ * Waits until wb_bluez_device_is_ready() holds for the device (at once if it does now). Fails
+ * with %G_IO_ERROR_TIMED_OUT after @timeout_s, or %G_IO_ERROR_CANCELLED.
+ */
+void
+wb_bluez_client_wait_ready_async(WbBluezClient *self, const gchar *device_path, guint timeout_s,
+				 GCancellable *cancellable, GAsyncReadyCallback callback,
+				 gpointer user_data)
+{
+	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
+	g_autoptr(GDBusInterface) device = NULL;
+	WaitReady *w;
+
+	g_task_set_source_tag(task, wb_bluez_client_wait_ready_async);
+	if (g_task_return_error_if_cancelled(task))
+		return;
+	if (self->manager != NULL)
+		device = g_dbus_object_manager_get_interface(self->manager, device_path,
+							     "org.bluez.Device1");
+	if (device != NULL && wb_bluez_device_is_ready(WB_BLUEZ_DEVICE1(device))) {
+		g_task_return_boolean(task, TRUE);
+		return;
+	}
+	w = g_new0(WaitReady, 1);
+	w->device_path = g_strdup(device_path);
+	g_task_set_task_data(task, w, wait_ready_free);
+	/* one reference for whichever of the three finishes the task first */
+	w->changed_id =
+		g_signal_connect(self, "device-changed", G_CALLBACK(wait_ready_changed), task);
+	w->timer = g_timeout_add_seconds(timeout_s, wait_ready_timeout, task);
+	if (cancellable != NULL)
+		w->cancelled_id = g_signal_connect(cancellable, "cancelled",
+						   G_CALLBACK(wait_ready_cancelled), task);
+	g_steal_pointer(&task);
+}
+
+gboolean
+wb_bluez_client_wait_ready_finish(WbBluezClient *self, GAsyncResult *result, GError **error)
+{
+	return g_task_propagate_boolean(G_TASK(result), error);
+}
+
 static void
 wb_bluez_client_dispose(GObject *object)
 {

@@ -21,5 +21,10 @@ GDBusObjectManager *wb_bluez_client_get_manager(WbBluezClient *self);
 WbBluezAdapter1 *wb_bluez_client_get_adapter(WbBluezClient *self);
 WbBluezDevice1 *wb_bluez_client_find_device(WbBluezClient *self, const gchar *address);
 gboolean wb_bluez_device_is_ready(WbBluezDevice1 *device);
+void wb_bluez_client_wait_ready_async(WbBluezClient *self, const gchar *device_path,
+				      guint timeout_s, GCancellable *cancellable,
+				      GAsyncReadyCallback callback, gpointer user_data);
+gboolean wb_bluez_client_wait_ready_finish(WbBluezClient *self, GAsyncResult *result,
+					   GError **error);
 
 G_END_DECLS
