@@ -480,10 +480,7 @@ from_bluez(gpointer user_data, GDBusMethodInvocation *invocation)
 	if (manager != NULL)
 		owner = g_dbus_object_manager_client_get_name_owner(
 			G_DBUS_OBJECT_MANAGER_CLIENT(manager));
-	if (owner != NULL && g_strcmp0(g_dbus_method_invocation_get_sender(invocation), owner) == 0)
-		return TRUE;
-	reject(invocation, "only bluetoothd may call the agent");
-	return FALSE;
+	return wb_bluez_check_sender(invocation, owner, "org.bluez.Error.Rejected");
 }
 
 static gboolean

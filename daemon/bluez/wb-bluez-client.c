@@ -326,6 +326,38 @@ wb_bluez_device_is_ready(WbBluezDevice1 *device)
 	       wb_bluez_device1_get_services_resolved(device);
 }
 
+/**
+ * wb_bluez_check_sender:
+ * @invocation: a call to one of our objects on the system bus (agent, GATT application,
+ *   profile)
+ * @bluez_owner: (nullable): the unique name owning org.bluez, %NULL while it is away
+ * @error_name: the D-Bus error to answer anyone else with
+ *
+ * Only bluetoothd may call the objects we register with it: anyone on the system bus can
+ * reach them, and a call is a packet from the watch or a pairing decision. Anyone else gets
+ * @error_name and a log line.
+ *
+ * Returns: %TRUE if the call comes from bluetoothd; otherwise @invocation is answered
+ */
+gboolean
+wb_bluez_check_sender(GDBusMethodInvocation *invocation, const gchar *bluez_owner,
+		      const gchar *error_name)
+{
+	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
+
+	if (bluez_owner != NULL && g_strcmp0(sender, bluez_owner) == 0)
+		return TRUE;
+	wb_message("%s.%s on %s from %s, not from bluetoothd (%s): rejected",
+		   g_dbus_method_invocation_get_interface_name(invocation),
+		   g_dbus_method_invocation_get_method_name(invocation),
+		   g_dbus_method_invocation_get_object_path(invocation),
+		   sender != NULL ? sender : "(no sender)",
+		   bluez_owner != NULL ? bluez_owner : "not on the bus");
+	g_dbus_method_invocation_return_dbus_error(invocation, error_name,
+						   "Only bluetoothd may call this");
+	return FALSE;
+}
+
 /* ---- waiting for a device's services ------------------------------------------------------ */
 
 typedef struct {

@@ -21,6 +21,8 @@ GDBusObjectManager *wb_bluez_client_get_manager(WbBluezClient *self);
 WbBluezAdapter1 *wb_bluez_client_get_adapter(WbBluezClient *self);
 WbBluezDevice1 *wb_bluez_client_find_device(WbBluezClient *self, const gchar *address);
 gboolean wb_bluez_device_is_ready(WbBluezDevice1 *device);
+gboolean wb_bluez_check_sender(GDBusMethodInvocation *invocation, const gchar *bluez_owner,
+			       const gchar *error_name);
 void wb_bluez_client_wait_ready_async(WbBluezClient *self, const gchar *device_path,
 				      guint timeout_s, GCancellable *cancellable,
 				      GAsyncReadyCallback callback, gpointer user_data);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #define WB_LOG_MODULE "bluez"
+#include "wb-bluez-client.h"
 #include "wb-bluez-gatt-app.h"
 #include "wb-bluez-gen.h"
 #include "wb-error.h"
@@ -72,19 +73,8 @@ meta_value(void)
 static gboolean
 check_sender(WbBluezGattApp *self, GDBusMethodInvocation *invocation)
 {
-	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
-
-	if (self->bluez_owner != NULL && g_strcmp0(sender, self->bluez_owner) == 0)
-		return TRUE;
-	wb_message("%s.%s on %s from %s, not from bluetoothd (%s): rejected",
-		   g_dbus_method_invocation_get_interface_name(invocation),
-		   g_dbus_method_invocation_get_method_name(invocation),
-		   g_dbus_method_invocation_get_object_path(invocation),
-		   sender != NULL ? sender : "(no sender)",
-		   self->bluez_owner != NULL ? self->bluez_owner : "not on the bus");
-	g_dbus_method_invocation_return_dbus_error(invocation, "org.bluez.Error.NotAuthorized",
-						   "Only bluetoothd may call this");
-	return FALSE;
+	return wb_bluez_check_sender(invocation, self->bluez_owner,
+				     "org.bluez.Error.NotAuthorized");
 }
 
 /* gatt-api.txt: ReadValue may carry "offset"; a long read continues from it. */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #define WB_LOG_MODULE "bluez"
+#include "wb-bluez-client.h"
 #include "wb-bluez-gen.h"
 #include "wb-bluez-profile.h"
 #include "wb-error.h"
@@ -291,18 +292,7 @@ wb_bluez_profile_connect_finish(WbBluezProfile *self, GAsyncResult *result, GErr
 static gboolean
 check_sender(WbBluezProfile *self, GDBusMethodInvocation *invocation)
 {
-	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
-
-	if (self->bluez_owner != NULL && g_strcmp0(sender, self->bluez_owner) == 0)
-		return TRUE;
-	wb_message("%s.%s from %s, not from bluetoothd (%s): rejected",
-		   g_dbus_method_invocation_get_interface_name(invocation),
-		   g_dbus_method_invocation_get_method_name(invocation),
-		   sender != NULL ? sender : "(no sender)",
-		   self->bluez_owner != NULL ? self->bluez_owner : "not on the bus");
-	g_dbus_method_invocation_return_dbus_error(invocation, BLUEZ_ERROR_REJECT,
-						   "Only bluetoothd may call this");
-	return FALSE;
+	return wb_bluez_check_sender(invocation, self->bluez_owner, BLUEZ_ERROR_REJECT);
 }
 
 static gboolean
