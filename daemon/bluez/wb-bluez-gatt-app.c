@@ -154,54 +154,41 @@ on_write_value(WbBluezGattCharacteristic1 *chr, GDBusMethodInvocation *invocatio
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* StartNotify and StopNotify: only the data characteristic notifies */
 static gboolean
-on_start_notify(WbBluezGattCharacteristic1 *chr, GDBusMethodInvocation *invocation,
-		gpointer user_data)
+set_notifying(WbBluezGattApp *self, WbBluezGattCharacteristic1 *chr,
+	      GDBusMethodInvocation *invocation, gboolean notifying)
 {
-	WbBluezGattApp *self = user_data;
 	gboolean was = wb_bluez_gatt_characteristic1_get_notifying(chr);
 
 	if (!check_sender(self, invocation))
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
-
 	if (chr != self->data_chr) {
 		g_dbus_method_invocation_return_dbus_error(invocation,
 							   "org.bluez.Error.NotSupported",
 							   "the characteristic does not notify");
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
-
-	wb_bluez_gatt_characteristic1_set_notifying(chr, TRUE);
+	wb_bluez_gatt_characteristic1_set_notifying(chr, notifying);
 	g_dbus_interface_skeleton_flush(G_DBUS_INTERFACE_SKELETON(chr));
-	wb_bluez_gatt_characteristic1_complete_start_notify(chr, invocation);
-	if (!was)
-		g_signal_emit(self, signals[SIGNAL_NOTIFYING_CHANGED], 0, TRUE);
+	g_dbus_method_invocation_return_value(invocation, NULL);
+	if (was != notifying)
+		g_signal_emit(self, signals[SIGNAL_NOTIFYING_CHANGED], 0, notifying);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_start_notify(WbBluezGattCharacteristic1 *chr, GDBusMethodInvocation *invocation,
+		gpointer user_data)
+{
+	return set_notifying(user_data, chr, invocation, TRUE);
 }
 
 static gboolean
 on_stop_notify(WbBluezGattCharacteristic1 *chr, GDBusMethodInvocation *invocation,
 	       gpointer user_data)
 {
-	WbBluezGattApp *self = user_data;
-	gboolean was = wb_bluez_gatt_characteristic1_get_notifying(chr);
-
-	if (!check_sender(self, invocation))
-		return G_DBUS_METHOD_INVOCATION_HANDLED;
-
-	if (chr != self->data_chr) {
-		g_dbus_method_invocation_return_dbus_error(invocation,
-							   "org.bluez.Error.NotSupported",
-							   "the characteristic does not notify");
-		return G_DBUS_METHOD_INVOCATION_HANDLED;
-	}
-
-	wb_bluez_gatt_characteristic1_set_notifying(chr, FALSE);
-	g_dbus_interface_skeleton_flush(G_DBUS_INTERFACE_SKELETON(chr));
-	wb_bluez_gatt_characteristic1_complete_stop_notify(chr, invocation);
-	if (was)
-		g_signal_emit(self, signals[SIGNAL_NOTIFYING_CHANGED], 0, FALSE);
-	return G_DBUS_METHOD_INVOCATION_HANDLED;
+	return set_notifying(user_data, chr, invocation, FALSE);
 }
 
 static void
