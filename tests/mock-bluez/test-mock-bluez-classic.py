@@ -15,26 +15,19 @@ import json
 import os
 import socket
 import struct
-import subprocess
 import sys
-import time
-import unittest
 
 from gi.repository import Gio, GLib
 
-MOCK = os.environ.get('WB_MOCK_BLUEZ', 'wb-mock-bluez')
-ADAPTER = '/org/bluez/hci0'
+from mockbluez import ADAPTER, EP_PHONE_APP_VERSION, EP_PING, EP_WATCH_VERSION, MockBluezCase
+from mockbluez import DEVICE as LE_DEVICE
+from mockbluez import frame, main
+
 DEVICE = ADAPTER + '/dev_B0_B4_48_12_C1_A5'
-LE_DEVICE = ADAPTER + '/dev_B0_B4_48_57_34_56'
-CONTROL = ('org.wearbridge.MockBluez', '/org/wearbridge/mock', 'org.wearbridge.MockBluez1')
 PROFILE = '/test/profile'
 AGENT = '/test/agent'
 SPP = '00001101-0000-1000-8000-00805f9b34fb'
 SERIAL = b'WBSIM0000002'
-
-EP_PING = 2001
-EP_WATCH_VERSION = 16
-EP_PHONE_APP_VERSION = 17
 
 XML = '''<node>
  <interface name="org.bluez.Profile1">
@@ -53,121 +46,30 @@ NODE = Gio.DBusNodeInfo.new_for_xml(XML)
 IFACES = {i.name: i for i in NODE.interfaces}
 
 
-def frame(endpoint, payload):
-    return struct.pack('>HH', len(payload), endpoint) + payload
-
-
 # §2.3: PhoneAppVersion response, 25 bytes: Linux, response version 2, app 4.4.2, no caps
 PHONE_APP_VERSION = (b'\x01' + struct.pack('>III', 0xFFFFFFFF, 0, 4) + bytes([2, 4, 4, 2]) +
                      struct.pack('<Q', 0))
 
 
-class ClassicTest(unittest.TestCase):
+class ClassicTest(MockBluezCase):
+
+    device_path = DEVICE
 
     def setUp(self):
-        self.registrations = []
-        out = subprocess.run(['dbus-daemon', '--session', '--fork', '--print-address=1',
-                              '--print-pid=1'], check=True, capture_output=True, text=True)
-        self.address, pid = out.stdout.split('\n')[:2]
-        self.addCleanup(os.kill, int(pid), 15)
-        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.address)
-        self.mock_log = open(os.path.join(os.environ.get('TMPDIR', '/tmp'),
-                                          f'wb-mock-bluez-classic-{os.getpid()}.log'), 'w+')
-        self.addCleanup(self.dump_log)
-        self.mock = subprocess.Popen([MOCK], env=env, stdout=self.mock_log,
-                                     stderr=subprocess.STDOUT)
-        self.addCleanup(self.stop_mock)
-        self.conn = self.connect_bus()
-        self.wait_until(lambda: self.has_owner('org.bluez') and
-                        self.has_owner('org.wearbridge.MockBluez'), 5, 'mock on the bus')
+        super().setUp()
         self.confirmations = []
         self.connections = []    # (device, socket, props) from NewConnection
         self.disconnections = []
         self.refuse_connection = False
         self.stream = b''
 
-    def connect_bus(self):
-        conn = Gio.DBusConnection.new_for_address_sync(
-            self.address, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
-            Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
-        conn.set_exit_on_close(False)
-        self.addCleanup(lambda: conn.is_closed() or conn.close_sync(None))
-        return conn
-
     def stop_mock(self):
-        for reg in self.registrations:
-            self.conn.unregister_object(reg)
         for _, sock, _ in self.connections:
             sock.close()
-        self.mock.terminate()
-        try:
-            self.mock.wait(5)
-        except subprocess.TimeoutExpired:
-            self.mock.kill()
-            self.mock.wait()
-
-    def dump_log(self):
-        self.mock_log.seek(0)
-        log = self.mock_log.read()
-        self.mock_log.close()
-        os.unlink(self.mock_log.name)
-        print('\n'.join(log.splitlines()[-60:]), file=sys.stderr)
-
-    # -------------------------------------------------------------- plumbing
-
-    def wait_until(self, pred, timeout, what):
-        end = time.monotonic() + timeout
-        ctx = GLib.MainContext.default()
-        while not pred():
-            if time.monotonic() > end:
-                self.fail(f'timed out waiting for {what}')
-            if not ctx.iteration(False):
-                time.sleep(0.002)
-
-    def spin(self, seconds):
-        end = time.monotonic() + seconds
-        ctx = GLib.MainContext.default()
-        while time.monotonic() < end:
-            if not ctx.iteration(False):
-                time.sleep(0.002)
-
-    def has_owner(self, name):
-        return self.conn.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus',
-                                   'org.freedesktop.DBus', 'NameHasOwner',
-                                   GLib.Variant('(s)', (name,)), None, 0, -1, None)[0]
-
-    def call(self, dest, path, iface, method, sig=None, args=(), conn=None):
-        '''An async call spun to completion (the mock calls back into us before it replies)'''
-        box = {}
-
-        def done(c, res):
-            try:
-                box['ret'] = c.call_finish(res)
-            except GLib.Error as e:
-                box['err'] = e
-        (conn or self.conn).call(dest, path, iface, method,
-                                 GLib.Variant(sig, args) if sig else None, None,
-                                 Gio.DBusCallFlags.NONE, 10000, None, done)
-        self.wait_until(lambda: box, 15, method)
-        if 'err' in box:
-            raise box['err']
-        return box['ret'].unpack()
-
-    def bluez(self, path, iface, method, sig=None, args=()):
-        return self.call('org.bluez', path, iface, method, sig, args)
-
-    def control(self, method, sig=None, args=()):
-        return self.call(*CONTROL, method, sig, args)
+        super().stop_mock()
 
     def link_state(self):
         return json.loads(self.control('ClassicLinkState')[0])
-
-    def device_prop(self, name, path=DEVICE):
-        return self.bluez(path, 'org.freedesktop.DBus.Properties', 'Get', '(ss)',
-                          ('org.bluez.Device1', name))[0]
-
-    def objects(self):
-        return self.bluez('/', 'org.freedesktop.DBus.ObjectManager', 'GetManagedObjects')[0]
 
     def assert_bluez_error(self, name, fn, *args):
         with self.assertRaises(GLib.Error) as cm:
@@ -525,16 +427,5 @@ class ClassicTest(unittest.TestCase):
         self.assertEqual(self.read_frame(), (EP_PHONE_APP_VERSION, b'\x00'))
 
 
-def main():
-    names = unittest.TestLoader().getTestCaseNames(ClassicTest)
-    if '--list' in sys.argv[1:]:
-        print('\n'.join(names))
-        return 0
-    wanted = [a for a in sys.argv[1:] if not a.startswith('-')] or names
-    suite = unittest.TestSuite(ClassicTest(n) for n in wanted)
-    result = unittest.TextTestRunner(verbosity=2).run(suite)
-    return 0 if result.wasSuccessful() else 1
-
-
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(main(ClassicTest))

@@ -12,19 +12,15 @@ binary.
 '''
 
 import json
-import os
 import struct
-import subprocess
 import sys
 import time
-import unittest
 
 from gi.repository import Gio, GLib
 
-MOCK = os.environ.get('WB_MOCK_BLUEZ', 'wb-mock-bluez')
-ADAPTER = '/org/bluez/hci0'
-DEVICE = ADAPTER + '/dev_B0_B4_48_57_34_56'
-CONTROL = ('org.wearbridge.MockBluez', '/org/wearbridge/mock', 'org.wearbridge.MockBluez1')
+from mockbluez import (ADAPTER, DEVICE, EP_PHONE_APP_VERSION, EP_PING, EP_WATCH_VERSION,
+                       MockBluezCase, frame, main)
+
 CHR = 'org.bluez.GattCharacteristic1'
 BASE = '-328e-0fbb-c642-1aa6699bdada'
 V1 = {'service': '30000003' + BASE, 'notify': '30000004' + BASE, 'write': '30000006' + BASE,
@@ -53,14 +49,7 @@ APP_XML = '''<node>
 </node>'''
 APP_IFACES = {i.name: i for i in Gio.DBusNodeInfo.new_for_xml(APP_XML).interfaces}
 
-EP_PING = 2001
-EP_WATCH_VERSION = 16
-EP_PHONE_APP_VERSION = 17
 SERIAL = b'WBSIM0000001'
-
-
-def frame(endpoint, payload):
-    return struct.pack('>HH', len(payload), endpoint) + payload
 
 
 class Phone:
@@ -152,94 +141,19 @@ class Phone:
                 self.send_packet(pkt)
 
 
-class ReversedTest(unittest.TestCase):
+class ReversedTest(MockBluezCase):
 
     def setUp(self):
         self.phone = Phone(self.write_packet)
         self.write_path = None
         self.write_errors = []
-        out = subprocess.run(['dbus-daemon', '--session', '--fork', '--print-address=1',
-                              '--print-pid=1'], check=True, capture_output=True, text=True)
-        address, pid = out.stdout.split('\n')[:2]
-        self.addCleanup(os.kill, int(pid), 15)
-        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=address)
-        self.mock_log = open(os.path.join(os.environ.get('TMPDIR', '/tmp'),
-                                          f'wb-mock-bluez-rev-{os.getpid()}.log'), 'w+')
-        self.addCleanup(self.dump_log)
-        self.mock = subprocess.Popen([MOCK], env=env, stdout=self.mock_log,
-                                     stderr=subprocess.STDOUT)
-        self.addCleanup(self.stop_mock)
-        self.conn = Gio.DBusConnection.new_for_address_sync(
-            address, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
-            Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
-        self.conn.set_exit_on_close(False)
-        self.addCleanup(self.conn.close_sync, None)
-        self.wait_until(lambda: self.has_owner('org.bluez') and
-                        self.has_owner('org.wearbridge.MockBluez'), 5, 'mock on the bus')
-        self.removed = []
-        self.conn.signal_subscribe('org.bluez', 'org.freedesktop.DBus.ObjectManager',
-                                   'InterfacesRemoved', '/', None, Gio.DBusSignalFlags.NONE,
-                                   lambda c, s, p, i, n, params: self.removed.append(
-                                       params.unpack()[0]))
+        super().setUp()
 
-    def stop_mock(self):
-        self.mock.terminate()
-        try:
-            self.mock.wait(5)
-        except subprocess.TimeoutExpired:
-            self.mock.kill()
-            self.mock.wait()
-
-    def dump_log(self):
-        self.mock_log.seek(0)
-        log = self.mock_log.read()
-        self.mock_log.close()
-        os.unlink(self.mock_log.name)
-        print('\n'.join(log.splitlines()[-60:]), file=sys.stderr)
-
-    # -------------------------------------------------------------- plumbing
-
-    def wait_until(self, pred, timeout, what):
-        end = time.monotonic() + timeout
-        ctx = GLib.MainContext.default()
-        while not pred():
-            if time.monotonic() > end:
-                self.fail(f'timed out waiting for {what}')
-            if not ctx.iteration(False):
-                time.sleep(0.002)
-            self.phone.tick()
-
-    def has_owner(self, name):
-        return self.conn.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus',
-                                   'org.freedesktop.DBus', 'NameHasOwner',
-                                   GLib.Variant('(s)', (name,)), None, 0, -1, None)[0]
-
-    def call(self, dest, path, iface, method, sig=None, args=()):
-        box = {}
-
-        def done(conn, res):
-            try:
-                box['ret'] = conn.call_finish(res)
-            except GLib.Error as e:
-                box['err'] = e
-        self.conn.call(dest, path, iface, method, GLib.Variant(sig, args) if sig else None,
-                       None, Gio.DBusCallFlags.NONE, 10000, None, done)
-        self.wait_until(lambda: box, 15, method)
-        if 'err' in box:
-            raise box['err']
-        return box['ret'].unpack()
-
-    def bluez(self, path, iface, method, sig=None, args=()):
-        return self.call('org.bluez', path, iface, method, sig, args)
-
-    def control(self, method, sig=None, args=()):
-        return self.call(*CONTROL, method, sig, args)
+    def tick(self):
+        self.phone.tick()
 
     def link_state(self):
         return json.loads(self.control('LinkState')[0])
-
-    def objects(self):
-        return self.bluez('/', 'org.freedesktop.DBus.ObjectManager', 'GetManagedObjects')[0]
 
     def characteristics(self):
         return {o[CHR]['UUID']: (p, o[CHR]) for p, o in self.objects().items() if CHR in o}
@@ -439,16 +353,5 @@ class ReversedTest(unittest.TestCase):
         self.assertFalse(json.loads(self.control('WatchState')[0])['session_open'])
 
 
-def main():
-    names = unittest.TestLoader().getTestCaseNames(ReversedTest)
-    if '--list' in sys.argv[1:]:
-        print('\n'.join(names))
-        return 0
-    wanted = [a for a in sys.argv[1:] if not a.startswith('-')] or names
-    suite = unittest.TestSuite(ReversedTest(n) for n in wanted)
-    result = unittest.TextTestRunner(verbosity=2).run(suite)
-    return 0 if result.wasSuccessful() else 1
-
-
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(main(ReversedTest))

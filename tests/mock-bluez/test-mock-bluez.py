@@ -9,20 +9,16 @@ PPoGATT (§10.9-10.11) to talk to the simulated watch behind the mock.
 Run one test:  test-mock-bluez.py NAME   (NAME from --list); WB_MOCK_BLUEZ names the binary.
 '''
 
-import os
 import socket
 import struct
-import subprocess
 import sys
 import time
-import unittest
 
 from gi.repository import Gio, GLib
 
-MOCK = os.environ.get('WB_MOCK_BLUEZ', 'wb-mock-bluez')
-ADAPTER = '/org/bluez/hci0'
-DEVICE = ADAPTER + '/dev_B0_B4_48_57_34_56'
-CONTROL = ('org.wearbridge.MockBluez', '/org/wearbridge/mock', 'org.wearbridge.MockBluez1')
+from mockbluez import (ADAPTER, DEVICE, EP_PHONE_APP_VERSION, EP_PING, EP_WATCH_VERSION,
+                       MockBluezCase, frame, main)
+
 APP = '/test/app'
 SVC = APP + '/service0'
 DATA = SVC + '/char0'
@@ -35,9 +31,6 @@ UUID_META = '10000002-328e-0fbb-c642-1aa6699bdada'
 META_VALUE = bytes([0, 1]) + bytes(16) + bytes([1])
 SERIAL = b'WBSIM0000001'
 
-EP_PING = 2001
-EP_WATCH_VERSION = 16
-EP_PHONE_APP_VERSION = 17
 
 XML = '''<node>
  <interface name="org.freedesktop.DBus.ObjectManager">
@@ -64,10 +57,6 @@ XML = '''<node>
 </node>'''
 NODE = Gio.DBusNodeInfo.new_for_xml(XML)
 IFACES = {i.name: i for i in NODE.interfaces}
-
-
-def frame(endpoint, payload):
-    return struct.pack('>HH', len(payload), endpoint) + payload
 
 
 class Phone:
@@ -148,113 +137,22 @@ class Phone:
                 self.send_packet(pkt)
 
 
-class MockBluezTest(unittest.TestCase):
+class MockBluezTest(MockBluezCase):
 
     def setUp(self):
         self.phone = Phone(self.notify)
-        self.registrations = []
-        out = subprocess.run(['dbus-daemon', '--session', '--fork', '--print-address=1',
-                              '--print-pid=1'], check=True, capture_output=True, text=True)
-        address, pid = out.stdout.split('\n')[:2]
-        self.addCleanup(os.kill, int(pid), 15)
-        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=address)
-        self.mock_log = open(os.path.join(os.environ.get('TMPDIR', '/tmp'),
-                                          f'wb-mock-bluez-{os.getpid()}.log'), 'w+')
-        self.addCleanup(self.dump_log)
-        self.mock = subprocess.Popen([MOCK], env=env, stdout=self.mock_log,
-                                     stderr=subprocess.STDOUT)
-        self.addCleanup(self.stop_mock)
-        self.conn = Gio.DBusConnection.new_for_address_sync(
-            address, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
-            Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
-        self.conn.set_exit_on_close(False)
-        self.addCleanup(self.conn.close_sync, None)
-        self.wait_until(lambda: self.has_owner('org.bluez') and
-                        self.has_owner('org.wearbridge.MockBluez'), 5, 'mock on the bus')
+        super().setUp()
         self.data_writes = []
         self.notifying = False
         self.stop_notify_calls = 0
         self.confirmations = []
         self.reject_confirmation = False
-        self.removed = []
         self.acquire = False     # the data characteristic offers AcquireNotify/AcquireWrite
         self.notify_sock = None
         self.write_sock = None
-        self.conn.signal_subscribe('org.bluez', 'org.freedesktop.DBus.ObjectManager',
-                                   'InterfacesRemoved', '/', None, Gio.DBusSignalFlags.NONE,
-                                   lambda c, s, p, i, n, params: self.removed.append(
-                                       params.unpack()[0]))
 
-    def stop_mock(self):
-        for reg in self.registrations:
-            self.conn.unregister_object(reg)
-        self.mock.terminate()
-        try:
-            self.mock.wait(5)
-        except subprocess.TimeoutExpired:
-            self.mock.kill()
-            self.mock.wait()
-
-    def dump_log(self):
-        self.mock_log.seek(0)
-        log = self.mock_log.read()
-        self.mock_log.close()
-        os.unlink(self.mock_log.name)
-        # meson keeps this in the test log: the mock's side of what happened
-        print('\n'.join(log.splitlines()[-80:]), file=sys.stderr)
-
-    # -------------------------------------------------------------- plumbing
-
-    def spin(self, seconds):
-        end = time.monotonic() + seconds
-        ctx = GLib.MainContext.default()
-        while time.monotonic() < end:
-            ctx.iteration(False) or time.sleep(0.002)
-            self.phone.tick()
-
-    def wait_until(self, pred, timeout, what):
-        end = time.monotonic() + timeout
-        ctx = GLib.MainContext.default()
-        while not pred():
-            if time.monotonic() > end:
-                self.fail(f'timed out waiting for {what}')
-            if not ctx.iteration(False):
-                time.sleep(0.002)
-            self.phone.tick()
-
-    def has_owner(self, name):
-        return self.conn.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus',
-                                   'org.freedesktop.DBus', 'NameHasOwner',
-                                   GLib.Variant('(s)', (name,)), None, 0, -1, None)[0]
-
-    def call(self, dest, path, iface, method, sig=None, args=()):
-        '''An async call spun to completion (the mock may call back into us)'''
-        box = {}
-
-        def done(conn, res):
-            try:
-                box['ret'] = conn.call_finish(res)
-            except GLib.Error as e:
-                box['err'] = e
-        self.conn.call(dest, path, iface, method, GLib.Variant(sig, args) if sig else None,
-                       None, Gio.DBusCallFlags.NONE, 10000, None, done)
-        self.wait_until(lambda: box, 15, method)
-        if 'err' in box:
-            raise box['err']
-        return box['ret'].unpack()
-
-    def bluez(self, path, iface, method, sig=None, args=()):
-        return self.call('org.bluez', path, iface, method, sig, args)
-
-    def control(self, method, sig=None, args=()):
-        return self.call(*CONTROL, method, sig, args)
-
-    def device_prop(self, name):
-        return self.bluez(DEVICE, 'org.freedesktop.DBus.Properties', 'Get', '(ss)',
-                          ('org.bluez.Device1', name))[0]
-
-    def objects(self):
-        return self.bluez('/', 'org.freedesktop.DBus.ObjectManager', 'GetManagedObjects')[0]
+    def tick(self):
+        self.phone.tick()
 
     # -------------------------------------------------------------- the phone's objects
 
@@ -578,16 +476,5 @@ def eval_json(text):
     return json.loads(text)
 
 
-def main():
-    names = unittest.TestLoader().getTestCaseNames(MockBluezTest)
-    if '--list' in sys.argv[1:]:
-        print('\n'.join(names))
-        return 0
-    wanted = [a for a in sys.argv[1:] if not a.startswith('-')] or names
-    suite = unittest.TestSuite(MockBluezTest(n) for n in wanted)
-    result = unittest.TextTestRunner(verbosity=2).run(suite)
-    return 0 if result.wasSuccessful() else 1
-
-
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(main(MockBluezTest))
