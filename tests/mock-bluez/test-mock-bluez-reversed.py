@@ -19,7 +19,7 @@ import time
 from gi.repository import Gio, GLib
 
 from mockbluez import (ADAPTER, DEVICE, EP_PHONE_APP_VERSION, EP_PING, EP_WATCH_VERSION,
-                       MockBluezCase, frame, main)
+                       MockBluezCase, Phone, frame, main)
 
 CHR = 'org.bluez.GattCharacteristic1'
 BASE = '-328e-0fbb-c642-1aa6699bdada'
@@ -50,95 +50,6 @@ APP_XML = '''<node>
 APP_IFACES = {i.name: i for i in Gio.DBusNodeInfo.new_for_xml(APP_XML).interfaces}
 
 SERIAL = b'WBSIM0000001'
-
-
-class Phone:
-    '''The phone end of reversed PPoGATT: sends the Reset Request, confirms the watch's Reset
-    Complete with its own, acks every Data packet at once, go-back-N after 400 ms.'''
-
-    def __init__(self, send_packet, mtu=185):
-        self.send_packet = send_packet
-        self.mtu = mtu
-        self.log = []
-        self.opened = False
-        self.initiated = False
-        self.stream = b''
-        self.frames = []
-        self.rx_next = 0
-        self.tx_next = 0
-        self.unacked = []
-        self.pending = []
-        self.window = 4
-        self.last_progress = 0.0
-
-    def start(self):
-        # §10.9: LP3's phone-initiated Reset Request carries only the version
-        self.opened = False
-        self.initiated = True
-        self.rx_next = self.tx_next = 0
-        self.unacked.clear()
-        self.send_packet(bytes([0x02, 0x01]))
-
-    def receive(self, pkt):
-        if not pkt:
-            return
-        kind, sn, payload = pkt[0] & 7, pkt[0] >> 3, pkt[1:]
-        self.log.append((kind, sn, payload))
-        if kind == 2:  # the watch resets: answer, and wait for its Reset Complete
-            self.opened = False
-            self.initiated = False
-            self.rx_next = self.tx_next = 0
-            self.unacked.clear()
-            self.send_packet(bytes([3, 25, 25]))
-        elif kind == 3 and not self.opened:
-            # §10.10: the responder's Reset Complete: negotiate, confirm with ours, open
-            if len(payload) >= 2:
-                self.window = min(25, payload[0])
-            if self.initiated:  # we sent the Request: confirm (step 3)
-                self.send_packet(bytes([3, 25, 25]))
-            self.opened = True
-            self.last_progress = time.monotonic()
-            self.flush()
-        elif kind == 0 and self.opened:
-            if sn == self.rx_next:
-                self.stream += payload
-                self.rx_next = (self.rx_next + 1) % 32
-                self.parse()
-            self.send_packet(bytes([((self.rx_next - 1) % 32) << 3 | 1]))
-        elif kind == 1:
-            acked = [s for s, _ in self.unacked]
-            if sn in acked:
-                self.unacked = self.unacked[acked.index(sn) + 1:]
-                self.last_progress = time.monotonic()
-                self.flush()
-
-    def parse(self):
-        while len(self.stream) >= 4:
-            length, endpoint = struct.unpack('>HH', self.stream[:4])
-            if len(self.stream) < 4 + length:
-                return
-            self.frames.append((endpoint, self.stream[4:4 + length]))
-            self.stream = self.stream[4 + length:]
-
-    def write(self, data):
-        step = self.mtu - 4
-        self.pending += [data[i:i + step] for i in range(0, len(data), step)]
-        self.flush()
-
-    def flush(self):
-        while self.opened and self.pending and len(self.unacked) < self.window:
-            pkt = bytes([self.tx_next << 3]) + self.pending.pop(0)
-            self.unacked.append((self.tx_next, pkt))
-            self.tx_next = (self.tx_next + 1) % 32
-            self.send_packet(pkt)
-        if not self.unacked:
-            self.last_progress = time.monotonic()
-
-    def tick(self, timeout=0.4):
-        if self.opened and self.unacked and time.monotonic() - self.last_progress > timeout:
-            self.last_progress = time.monotonic()
-            for _, pkt in self.unacked:
-                self.send_packet(pkt)
 
 
 class ReversedTest(MockBluezCase):

@@ -17,7 +17,7 @@ import time
 from gi.repository import Gio, GLib
 
 from mockbluez import (ADAPTER, DEVICE, EP_PHONE_APP_VERSION, EP_PING, EP_WATCH_VERSION,
-                       MockBluezCase, frame, main)
+                       MockBluezCase, Phone, frame, main)
 
 APP = '/test/app'
 SVC = APP + '/service0'
@@ -57,84 +57,6 @@ XML = '''<node>
 </node>'''
 NODE = Gio.DBusNodeInfo.new_for_xml(XML)
 IFACES = {i.name: i for i in NODE.interfaces}
-
-
-class Phone:
-    '''The phone end of PPoGATT, just enough for tests: answers the watch's reset, acks every
-    Data packet at once, sends with go-back-N and a short retransmission timeout.'''
-
-    def __init__(self, send_packet, mtu=185):
-        self.send_packet = send_packet
-        self.mtu = mtu
-        self.log = []            # (type, sn, payload) of every packet from the watch
-        self.reset_requests = []
-        self.opened = False
-        self.stream = b''
-        self.frames = []
-        self.rx_next = 0
-        self.tx_next = 0         # sn of the next new packet
-        self.unacked = []        # [(sn, packet)]
-        self.pending = []        # payloads not sent yet
-        self.window = 4
-        self.last_progress = 0.0
-
-    def receive(self, pkt):
-        kind, sn, payload = pkt[0] & 7, pkt[0] >> 3, pkt[1:]
-        self.log.append((kind, sn, payload))
-        if kind == 2:  # Reset Request: version + serial (§10.10 step 1)
-            self.reset_requests.append(payload)
-            self.opened = False
-            self.rx_next = self.tx_next = 0
-            self.unacked.clear()
-            version = payload[0]
-            self.send_packet(bytes([3, 25, 25]) if version >= 1 else bytes([3]))
-        elif kind == 3:  # the watch's Reset Complete: open (step 3)
-            if len(payload) >= 2:
-                self.window = min(25, payload[0])
-            self.opened = True
-            self.last_progress = time.monotonic()
-            self.flush()
-        elif kind == 0:
-            if sn == self.rx_next:
-                self.stream += payload
-                self.rx_next = (self.rx_next + 1) % 32
-                self.parse()
-            self.send_packet(bytes([((self.rx_next - 1) % 32) << 3 | 1]))
-        elif kind == 1:
-            acked = [s for s, _ in self.unacked]
-            if sn in acked:
-                self.unacked = self.unacked[acked.index(sn) + 1:]
-                self.last_progress = time.monotonic()
-                self.flush()
-
-    def parse(self):
-        while len(self.stream) >= 4:
-            length, endpoint = struct.unpack('>HH', self.stream[:4])
-            if len(self.stream) < 4 + length:
-                return
-            self.frames.append((endpoint, self.stream[4:4 + length]))
-            self.stream = self.stream[4 + length:]
-
-    def write(self, data):
-        step = self.mtu - 4
-        self.pending += [data[i:i + step] for i in range(0, len(data), step)]
-        self.flush()
-
-    def flush(self):
-        while self.opened and self.pending and len(self.unacked) < self.window:
-            pkt = bytes([self.tx_next << 3 | 0]) + self.pending.pop(0)
-            self.unacked.append((self.tx_next, pkt))
-            self.tx_next = (self.tx_next + 1) % 32
-            self.send_packet(pkt)
-        if not self.unacked:
-            self.last_progress = time.monotonic()
-
-    def tick(self, timeout=0.4):
-        '''go-back-N: resend everything in flight after @timeout without progress'''
-        if self.opened and self.unacked and time.monotonic() - self.last_progress > timeout:
-            self.last_progress = time.monotonic()
-            for _, pkt in self.unacked:
-                self.send_packet(pkt)
 
 
 class MockBluezTest(MockBluezCase):
