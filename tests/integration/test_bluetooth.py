@@ -8,9 +8,8 @@ daemon's D-Bus API; what arrives is checked on the simulated watch."""
 import json
 import os
 import subprocess
-import unittest
 
-from wbtest import (BUILD_DIR, MANAGER, ROOT, WATCH, NotificationServer, WbTestCase, main)
+from wbtest import (BUILD_DIR, MANAGER, ROOT, WATCH, NotificationServer, SystemBusTestCase, main)
 
 import gi
 
@@ -26,21 +25,11 @@ MOCK_IFACE = "org.wearbridge.MockBluez1"
 DEVICE_PATH = "/org/bluez/hci0/dev_B0_B4_48_57_34_56"
 
 
-class BluetoothTestCase(WbTestCase):
+class BluetoothTestCase(SystemBusTestCase):
     """A private system bus with wb-mock-bluez on it, and the daemon pointed at it."""
 
     def setUp(self):
         super().setUp()
-        self.sys_proc = subprocess.Popen(
-            ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        self.sys_address = self.sys_proc.stdout.readline().strip()
-        self.env["DBUS_SYSTEM_BUS_ADDRESS"] = self.sys_address
-        self.sys = Gio.DBusConnection.new_for_address_sync(
-            self.sys_address,
-            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
-            None, None)
-        self.sys.set_exit_on_close(False)
         self.mock_log = open(os.path.join(self.tmp, "mock-bluez.log"), "w")
         mock_env = dict(self.env)
         mock_env["G_MESSAGES_DEBUG"] = ""
@@ -48,10 +37,6 @@ class BluetoothTestCase(WbTestCase):
                                      stderr=subprocess.STDOUT)
         self.assert_eventually(lambda: self.sys_has_owner(MOCK_NAME) and self.sys_has_owner("org.bluez"),
                                message="wb-mock-bluez did not start")
-        self.confirmations = []
-        self.bus.signal_subscribe("org.wearbridge", MANAGER, "PairingConfirmation", ROOT, None,
-                                  Gio.DBusSignalFlags.NONE,
-                                  lambda *a: self.confirmations.append(a[5].unpack()))
 
     def tearDown(self):
         try:
@@ -69,22 +54,13 @@ class BluetoothTestCase(WbTestCase):
             self.mock.terminate()
             self.mock.wait(timeout=10)
         self.mock_log.close()
-        self.sys.close_sync(None)
-        self.sys_proc.terminate()
-        self.sys_proc.wait()
-        self.sys_proc.stdout.close()
+        super().stop_system_bus()
         failed = any(e for _, e in (getattr(self._outcome, "errors", None) or []) if e)
         if failed:
             with open(os.path.join(self.tmp, "mock-bluez.log"), errors="replace") as f:
                 print("---- mock-bluez log ----\n" + f.read()[-8000:])
 
     # ---- the mock ----
-    def sys_has_owner(self, name):
-        r = self.sys.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                               "NameHasOwner", GLib.Variant("(s)", (name,)), GLib.VariantType("(b)"),
-                               Gio.DBusCallFlags.NONE, 5000, None)
-        return r.unpack()[0]
-
     def knob(self, method, signature=None, *args):
         params = GLib.Variant("(%s)" % signature, args) if signature else None
         r = self.sys.call_sync(MOCK_NAME, MOCK_PATH, MOCK_IFACE, method, params, None,
@@ -113,9 +89,6 @@ class BluetoothTestCase(WbTestCase):
             self.assert_eventually(lambda: self.manager("Bluetooth") == "on",
                                    message="the daemon did not find the mock's adapter")
         return proc
-
-    def manager(self, name):
-        return self.prop(ROOT, name, MANAGER)
 
     def scan(self):
         self.call(ROOT, MANAGER, "StartDiscovery")
@@ -539,10 +512,6 @@ class ResumeTest(BluetoothTestCase):
         self.addCleanup(lambda: (self.logind.terminate(), self.logind.wait()))
         self.assert_eventually(lambda: self.sys_has_owner("org.freedesktop.login1"),
                                message="the logind mock did not start")
-
-    def daemon_log(self):
-        with open(os.path.join(self.tmp, "daemon-%d.log" % (self.daemon_runs - 1)), errors="replace") as f:
-            return f.read()
 
     def prepare_for_sleep(self, sleeping):
         self.sys.call_sync("org.freedesktop.login1", "/org/freedesktop/login1",

@@ -9,10 +9,9 @@ Every case ends the same way: the daemon still answers Manager1, logged no criti
 
 import json
 import os
-import signal
 import subprocess
 
-from wbtest import MANAGER, ROOT, WATCH, WbTestCase, main
+from wbtest import MANAGER, ROOT, WATCH, SystemBusTestCase, main
 
 import gi
 
@@ -46,26 +45,12 @@ def dev_path(address, adapter="hci0"):
     return "/org/bluez/%s/dev_%s" % (adapter, address.replace(":", "_"))
 
 
-class HostileBluezTestCase(WbTestCase):
+class HostileBluezTestCase(SystemBusTestCase):
     """A private system bus with python3-dbusmock (bluez5 + hostile_bluez.py) as org.bluez."""
 
     def setUp(self):
         super().setUp()
-        self.sys_proc = subprocess.Popen(
-            ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        self.sys_address = self.sys_proc.stdout.readline().strip()
-        self.env["DBUS_SYSTEM_BUS_ADDRESS"] = self.sys_address
-        self.sys = Gio.DBusConnection.new_for_address_sync(
-            self.sys_address,
-            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
-            None, None)
-        self.sys.set_exit_on_close(False)
         self.mocks = []
-        self.confirmations = []
-        self.bus.signal_subscribe("org.wearbridge", MANAGER, "PairingConfirmation", ROOT, None,
-                                  Gio.DBusSignalFlags.NONE,
-                                  lambda *a: self.confirmations.append(a[5].unpack()))
 
     def tearDown(self):
         outcome_ok = not any(e for _, e in (getattr(self._outcome, "errors", None) or []) if e)
@@ -86,10 +71,7 @@ class HostileBluezTestCase(WbTestCase):
             for i in range(len(self.mocks)):
                 with open(os.path.join(self.tmp, "bluez-%d.log" % i), errors="replace") as f:
                     print("---- dbusmock log %d ----\n%s" % (i, f.read()[-6000:]))
-        self.sys.close_sync(None)
-        self.sys_proc.terminate()
-        self.sys_proc.wait()
-        self.sys_proc.stdout.close()
+        self.stop_system_bus()
         super().tearDown()
 
     # ---- the stand-in bluetoothd ----
@@ -118,12 +100,6 @@ class HostileBluezTestCase(WbTestCase):
         proc.kill()
         proc.wait()
         self.assert_eventually(lambda: not self.sys_has_owner("org.bluez"))
-
-    def sys_has_owner(self, name):
-        r = self.sys.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                               "NameHasOwner", V("(s)", (name,)), GLib.VariantType("(b)"),
-                               Gio.DBusCallFlags.NONE, 5000, None)
-        return r.unpack()[0]
 
     def sys_call(self, dest, path, iface, method, signature=None, *args, timeout=20000):
         params = V("(%s)" % signature, args) if signature else None
@@ -178,13 +154,6 @@ class HostileBluezTestCase(WbTestCase):
         return ""
 
     # ---- the daemon ----
-    def manager(self, name):
-        return self.prop(ROOT, name, MANAGER)
-
-    def daemon_log(self):
-        with open(os.path.join(self.tmp, "daemon-%d.log" % (self.daemon_runs - 1)), errors="replace") as f:
-            return f.read()
-
     def check_alive(self):
         self.assertIsNone(self.daemon.poll(), "wearbridged died")
         findings = self.call(ROOT, MANAGER, "Doctor")[0]

@@ -238,6 +238,47 @@ class WbTestCase(unittest.TestCase):
         return out
 
 
+class SystemBusTestCase(WbTestCase):
+    """WbTestCase plus a private "system bus" for a stand-in bluetoothd (and logind), with the
+    daemon pointed at it (DBUS_SYSTEM_BUS_ADDRESS)."""
+
+    def setUp(self):
+        super().setUp()
+        self.sys_proc = subprocess.Popen(
+            ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.sys_address = self.sys_proc.stdout.readline().strip()
+        self.env["DBUS_SYSTEM_BUS_ADDRESS"] = self.sys_address
+        self.sys = Gio.DBusConnection.new_for_address_sync(
+            self.sys_address,
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
+            None, None)
+        self.sys.set_exit_on_close(False)
+        self.confirmations = []  # Manager1.PairingConfirmation (address, passkey)
+        self.bus.signal_subscribe(BUS_NAME, MANAGER, "PairingConfirmation", ROOT, None,
+                                  Gio.DBusSignalFlags.NONE,
+                                  lambda *a: self.confirmations.append(a[5].unpack()))
+
+    def stop_system_bus(self):
+        self.sys.close_sync(None)
+        self.sys_proc.terminate()
+        self.sys_proc.wait()
+        self.sys_proc.stdout.close()
+
+    def sys_has_owner(self, name):
+        r = self.sys.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                               "NameHasOwner", GLib.Variant("(s)", (name,)), GLib.VariantType("(b)"),
+                               Gio.DBusCallFlags.NONE, 5000, None)
+        return r.unpack()[0]
+
+    def manager(self, name):
+        return self.prop(ROOT, name, MANAGER)
+
+    def daemon_log(self):
+        with open(os.path.join(self.tmp, "daemon-%d.log" % (self.daemon_runs - 1)), errors="replace") as f:
+            return f.read()
+
+
 def main():
     """Runs one test method (argv[1]) or, with --list, prints the test ids for meson."""
     module = sys.modules["__main__"]
